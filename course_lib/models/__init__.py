@@ -1,0 +1,10 @@
+"""Model builders. Every builder returns an ``Autoencoder`` (``.encoder``, ``.decoder``).
+
+Later variants add a module here and one import line below; ``BUILDERS`` then lists them and
+the save/load tests cover them without further changes.
+"""
+from .base import ACTIVATIONS, BUILDERS, Autoencoder, builder
+from .dense import dense_autoencoder, init_output_bias, linear_autoencoder
+
+__all__ = ["ACTIVATIONS", "BUILDERS", "Autoencoder", "builder", "dense_autoencoder",
+           "init_output_bias", "linear_autoencoder"]

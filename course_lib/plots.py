@@ -1,0 +1,91 @@
+"""Figures the lessons share. Each function returns a matplotlib Figure made with pyplot, so a
+notebook's inline backend shows it once at the end of the cell (assign it: ``fig = ...``)."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import _validate as v
+
+__all__ = ["as_images", "image_row_grid", "reconstruction_grid", "loss_curves"]
+
+
+def as_images(x, name="x", image_shape=None) -> np.ndarray:
+    """(n, 784) or (n, 28, 28[, c]) -> (n, h, w[, c]) for imshow; square sizes are inferred."""
+    x = v.array(name, x, min_ndim=2)
+    if image_shape is not None:
+        return x.reshape((len(x),) + tuple(image_shape))
+    if x.ndim == 2:
+        side = int(round(np.sqrt(x.shape[1])))
+        if side * side != x.shape[1]:
+            raise ValueError(f"{name} has {x.shape[1]} features, not a square image; "
+                             f"pass image_shape=(h, w)")
+        return x.reshape(len(x), side, side)
+    return x
+
+
+def image_row_grid(rows: dict, *, n: int = 8, image_shape=None, title=None, cmap="gray",
+                   row_height: float = 1.2):
+    """One row of ``n`` images per entry of ``rows`` ({label: images}), label on the left."""
+    if not isinstance(rows, dict) or not rows:
+        raise TypeError("rows must be a non-empty dict {label: images}")
+    n = v.positive_int("n", n)
+    imgs = {k: as_images(x, f"rows[{k!r}]", image_shape) for k, x in rows.items()}
+    short = min(len(x) for x in imgs.values())
+    if short < n:
+        raise ValueError(f"n={n} but a row has only {short} images")
+    fig, axes = plt.subplots(len(imgs), n, figsize=(n * row_height, len(imgs) * row_height),
+                             squeeze=False)
+    for r, (label, x) in enumerate(imgs.items()):
+        for c in range(n):
+            ax = axes[r, c]
+            ax.imshow(np.clip(x[c], 0, 1), cmap=cmap, vmin=0, vmax=1)
+            ax.set_xticks([]), ax.set_yticks([])
+        axes[r, 0].set_ylabel(str(label), rotation=0, ha="right", va="center", fontsize=9)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def reconstruction_grid(x, x_hat, *, n: int = 8, labels=("original", "reconstruction"),
+                        title=None, image_shape=None):
+    """Originals on top, reconstructions below."""
+    return image_row_grid({labels[0]: x, labels[1]: x_hat}, n=n, title=title,
+                          image_shape=image_shape)
+
+
+def _history_dict(h, name):
+    if hasattr(h, "history"):
+        h = h.history
+    if not isinstance(h, dict) or not h:
+        raise TypeError(f"{name} must be a Keras History or a dict of metric lists, got {h!r}")
+    return h
+
+
+def loss_curves(histories, *, keys=("loss", "val_loss"), log_scale: bool = False, title=None):
+    """Loss per epoch for one History (or dict) or several ({label: History})."""
+    if hasattr(histories, "history") or (isinstance(histories, dict) and histories
+                                         and all(isinstance(x, list) for x in histories.values())):
+        histories = {"": histories}
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError("histories must be a History, a dict of lists, or {label: History}")
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for i, (label, h) in enumerate(histories.items()):
+        h = _history_dict(h, f"histories[{label!r}]")
+        color = f"C{i}"
+        for key in keys:
+            if key in h:
+                epochs = np.arange(1, len(h[key]) + 1)
+                ax.plot(epochs, h[key], color=color, ls="--" if key.startswith("val") else "-",
+                        label=f"{label} {key}".strip())
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

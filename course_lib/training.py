@@ -1,0 +1,168 @@
+"""Seeding and a ``fit`` wrapper with the course's CPU-friendly defaults."""
+from __future__ import annotations
+
+import time
+
+import keras
+import numpy as np
+
+from . import _validate as v
+
+__all__ = ["set_seed", "fit", "ArrayBatches", "LOSSES", "OPTIMIZERS"]
+
+LOSSES = {
+    "mse": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "bce": "binary_crossentropy",
+}
+OPTIMIZERS = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD,
+              "rmsprop": keras.optimizers.RMSprop}
+
+
+def set_seed(seed: int = 0) -> None:
+    """Seed Python, NumPy and the backend, and ask TensorFlow for deterministic kernels, so a
+    lesson run twice prints the same checkpoint lines. Call it before building a model."""
+    seed = v.positive_int("seed", seed, minimum=0)
+    keras.utils.set_random_seed(seed)
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.experimental.enable_op_determinism()
+
+
+class _EpochTimer(keras.callbacks.Callback):
+    def on_train_begin(self, logs=None):
+        self.seconds = []
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._t = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._t)
+
+
+class _Progress(keras.callbacks.Callback):
+    """One compact bar over epochs (tqdm; a widget in notebooks) instead of a line per batch."""
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = epochs
+
+    def on_train_begin(self, logs=None):
+        from tqdm.auto import tqdm
+
+        self.bar = tqdm(total=self.epochs, desc="training", unit="epoch", leave=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        shown = {k: f"{v:.4g}" for k, v in (logs or {}).items() if "loss" in k}
+        self.bar.set_postfix(shown, refresh=False)
+        self.bar.update(1)
+
+    def on_train_end(self, logs=None):
+        self.bar.close()
+
+
+class ArrayBatches(keras.utils.PyDataset):
+    """Batches gathered from in-memory arrays, reshuffled each epoch with a seeded generator.
+
+    Passing NumPy arrays to ``Model.fit`` makes the TensorFlow backend copy them into tensors
+    (inputs and targets separately, so an autoencoder's 188 MB training set costs ~400 MB more);
+    this view copies one batch at a time and works on every Keras backend.
+    """
+
+    def __init__(self, x, y, batch_size: int, *, shuffle: bool = True, seed: int = 0):
+        super().__init__()
+        self.x, self.y, self.batch_size, self.shuffle = x, y, batch_size, shuffle
+        self._rng = np.random.default_rng(seed)
+        self._order = self._rng.permutation(len(x)) if shuffle else np.arange(len(x))
+
+    def __len__(self):
+        return -(-len(self.x) // self.batch_size)
+
+    def __getitem__(self, i):
+        idx = np.sort(self._order[i * self.batch_size:(i + 1) * self.batch_size])
+        xb = self.x[idx]
+        return (xb, xb) if self.y is self.x else (xb, self.y[idx])
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self._order = self._rng.permutation(len(self.x))
+
+
+def _loss(loss):
+    if isinstance(loss, str):
+        return LOSSES[v.choice("loss", loss, set(LOSSES))]
+    if isinstance(loss, keras.losses.Loss) or callable(loss):
+        return loss
+    raise TypeError(f"loss must be one of {sorted(LOSSES)} or a keras.losses.Loss, got {loss!r}")
+
+
+def _optimizer(optimizer, learning_rate):
+    if isinstance(optimizer, keras.optimizers.Optimizer):
+        return optimizer
+    if not isinstance(optimizer, str):
+        raise TypeError(f"optimizer must be one of {sorted(OPTIMIZERS)} or a keras optimizer, "
+                        f"got {optimizer!r}")
+    lr = v.number("learning_rate", learning_rate, low=0.0, low_open=True)
+    return OPTIMIZERS[v.choice("optimizer", optimizer, set(OPTIMIZERS))](learning_rate=lr)
+
+
+def fit(model: keras.Model, x, y=None, *, validation=None, loss="mse", optimizer="adam",
+        learning_rate: float = 2e-3, epochs: int = 10, batch_size: int = 256,
+        early_stopping=None, seed=0, progress: bool = True,
+        callbacks=()) -> keras.callbacks.History:
+    """Train ``model`` to reproduce ``y`` (``x`` itself when ``y`` is None) and return History.
+
+    validation: an array (targets = inputs) or an ``(x_val, y_val)`` pair. loss: 'mse', 'mae',
+    'bce' or a Keras loss; ``loss=None`` keeps the model's own compile (models that compute their
+    loss themselves, e.g. VAEs). early_stopping: a patience in epochs; the best weights by
+    validation loss (training loss without validation) are restored. seed: reseeds before
+    training (None leaves the global state alone). ``history.epoch_seconds`` holds each epoch's
+    wall time.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    x = v.array("x", x, min_ndim=2)
+    y = x if y is None else v.array("y", y, min_ndim=2)
+    if len(y) != len(x):
+        raise ValueError(f"x and y must have the same number of examples, got {len(x)} and {len(y)}")
+    epochs = v.positive_int("epochs", epochs)
+    batch_size = v.positive_int("batch_size", batch_size)
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    if seed is not None:
+        set_seed(seed)
+    val = None
+    if validation is not None:
+        if isinstance(validation, (tuple, list)) and len(validation) == 2:
+            xv = v.array("validation[0]", validation[0], min_ndim=2)
+            val = (xv, v.array("validation[1]", validation[1], min_ndim=2))
+        else:
+            xv = v.array("validation", validation, min_ndim=2)
+            val = (xv, xv)  # same object: ArrayBatches then yields each batch once for both
+        if val[0].shape[1:] != x.shape[1:]:
+            raise ValueError(f"validation inputs must have shape (n, {', '.join(map(str, x.shape[1:]))}),"
+                             f" got {val[0].shape}")
+    if loss is None:
+        if not model.compiled:
+            model.compile(optimizer=_optimizer(optimizer, learning_rate))
+    else:
+        model.compile(optimizer=_optimizer(optimizer, learning_rate), loss=_loss(loss))
+    timer = _EpochTimer()
+    cbs = [timer, *callbacks]
+    if progress:
+        cbs.append(_Progress(epochs))
+    if early_stopping is not None:
+        patience = v.positive_int("early_stopping", early_stopping)
+        cbs.append(keras.callbacks.EarlyStopping(
+            monitor="val_loss" if val else "loss", patience=patience,
+            restore_best_weights=True))
+    batches = ArrayBatches(x, y, batch_size, seed=0 if seed is None else seed)
+    val_batches = None
+    if val is not None:
+        val_batches = ArrayBatches(val[0], val[1] if val[1] is not val[0] else val[0],
+                                   batch_size, shuffle=False)
+    history = model.fit(batches, validation_data=val_batches, epochs=epochs, verbose=0,
+                        callbacks=cbs)
+    history.epoch_seconds = timer.seconds
+    return history
