@@ -129,3 +129,15 @@ def test_mask_pixels(tiny_images):
         data.mask_pixels(tiny_images, 1.2)
     with pytest.raises(ValueError, match="x must have at least 2"):
         data.mask_pixels(np.ones(5), 0.1)
+
+
+def test_unwritable_download_folder_says_what_to_do(tmp_path, monkeypatch):
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")  # root ignores permissions, so block with a file instead
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    monkeypatch.setenv("KERAS_HOME", str(blocker / "keras"))
+    monkeypatch.setattr(data, "_DEBIAN_DIR", tmp_path / "nope")
+    with pytest.raises(data.DataNotFoundError) as err:
+        data.fashion_mnist_dir(download=True)
+    msg = str(err.value)
+    assert "cannot create the download folder" in msg and "COURSE_DATA_DIR" in msg

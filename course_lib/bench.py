@@ -1,0 +1,131 @@
+"""Course benchmark: execute every lesson in a fresh kernel, one at a time, and record its wall
+time, the kernel's peak resident memory and its checkpoint verdicts.
+
+    python -m course_lib.bench                 # all lessons -> benchmarks/lessons.md + .json
+    python -m course_lib.bench 01_anatomy 13_vae --out /tmp/bench
+
+Lessons over 90 s or 1.5 GB are flagged. Not part of the unit tests: timings need a quiet machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIMIT_SECONDS = 90.0
+LIMIT_MB = 1536.0
+MARK = "NBVAL_CHECK_OUTPUT"
+
+__all__ = ["run_lesson", "machine", "main"]
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """The kernel's high-water mark of resident memory (Linux VmHWM), in MB."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return float("nan")
+
+
+def run_lesson(path, timeout: int = 600) -> dict:
+    """Execute one notebook top to bottom in a new kernel; return its measurements."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"lesson {path} does not exist")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    error, peak = None, float("nan")
+    t0 = time.perf_counter()
+    with client.setup_kernel():
+        pid = client.km.provisioner.process.pid
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+        except CellExecutionError as e:
+            error = str(e).strip().splitlines()[-1][:300]
+        peak = _peak_rss_mb(pid)
+    seconds = time.perf_counter() - t0
+    lines = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and MARK in cell.source:
+            lines += [ln for o in cell.get("outputs", []) for ln in o.get("text", "").splitlines()
+                      if ln.startswith(("PASS", "FAIL", "TODO"))]
+    passed = error is None and bool(lines) and all(ln.startswith("PASS") for ln in lines)
+    return {"lesson": path.stem, "seconds": round(seconds, 1), "peak_rss_mb": round(peak, 0),
+            "passed": passed, "checkpoints": len(lines), "error": error,
+            "over_budget": seconds > LIMIT_SECONDS or peak > LIMIT_MB, "verdicts": lines}
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    versions = {}
+    for mod in ("tensorflow", "keras", "numpy"):
+        try:
+            versions[mod] = __import__(mod).__version__
+        except ImportError:
+            versions[mod] = "not installed"
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), **versions}
+
+
+def _markdown(rows, info) -> str:
+    total = sum(r["seconds"] for r in rows)
+    out = ["# Course benchmark", "",
+           f"Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
+           f"TensorFlow {info['tensorflow']}, Keras {info['keras']}, NumPy {info['numpy']}.",
+           f"Each lesson ran alone in a fresh kernel (`python -m course_lib.bench`). Budgets: "
+           f"≤ {LIMIT_SECONDS:.0f} s and ≤ {LIMIT_MB / 1024:.1f} GB peak kernel RSS per lesson.", "",
+           "| lesson | wall s | peak RSS MB | result | checkpoints | within budget |",
+           "|---|---:|---:|---|---:|---|"]
+    for r in rows:
+        out.append(f"| {r['lesson']} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} | "
+                   f"{'pass' if r['passed'] else 'FAIL'} | {r['checkpoints']} | "
+                   f"{'no — OVER' if r['over_budget'] else 'yes'} |")
+    out += ["", f"Total: {total:.0f} s for {len(rows)} lessons "
+                f"({total / max(len(rows), 1):.0f} s per lesson on average)."]
+    return "\n".join(out) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("lessons", nargs="*", help="lesson names (default: every lessons/NN_*.ipynb)")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks"), help="folder for lessons.md/.json")
+    args = ap.parse_args(argv)
+    paths = ([ROOT / "lessons" / f"{n.removesuffix('.ipynb')}.ipynb" for n in args.lessons]
+             or sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")))
+    rows = []
+    for p in paths:
+        r = run_lesson(p)
+        rows.append(r)
+        print(f"{r['lesson']:38s} {r['seconds']:6.1f} s {r['peak_rss_mb']:6.0f} MB "
+              f"{'pass' if r['passed'] else 'FAIL'}{'  OVER BUDGET' if r['over_budget'] else ''}",
+              flush=True)
+    info = machine()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "lessons.md").write_text(_markdown(rows, info))
+    (out / "lessons.json").write_text(json.dumps({"machine": info, "lessons": rows}, indent=1) + "\n")
+    print(f"wrote {out / 'lessons.md'} and {out / 'lessons.json'}")
+    return 0 if all(r["passed"] and not r["over_budget"] for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
