@@ -78,3 +78,14 @@ PLAN_NAMES = {
 def test_lesson_name_is_in_the_plan(nb):
     path, _ = nb
     assert path.stem in PLAN_NAMES
+
+
+def test_badges_setup_cells_and_readme_table_are_current():
+    """Badges, Colab setup cells and README's table come from pyproject's [tool.course];
+    `python tools/lesson_index.py` regenerates them."""
+    import subprocess
+    import sys
+
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "lesson_index.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
