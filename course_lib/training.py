@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["set_seed", "fit", "ArrayBatches", "LOSSES", "OPTIMIZERS"]
+__all__ = ["set_seed", "fit", "ArrayBatches", "scale_for_replicas", "LOSSES", "OPTIMIZERS"]
 
 LOSSES = {
     "mse": "mean_squared_error",
@@ -162,7 +162,26 @@ def fit(model: keras.Model, x, y=None, *, validation=None, loss="mse", optimizer
     if val is not None:
         val_batches = ArrayBatches(val[0], val[1] if val[1] is not val[0] else val[0],
                                    batch_size, shuffle=False)
+    # shuffle=False: ArrayBatches already reshuffles examples each epoch with its own seeded
+    # generator; Keras' batch-order shuffle would draw on Python's global random state, which a
+    # distribution strategy consumes differently, so the same seed would give another run.
     history = model.fit(batches, validation_data=val_batches, epochs=epochs, verbose=0,
-                        callbacks=cbs)
+                        callbacks=cbs, shuffle=False)
     history.epoch_seconds = timer.seconds
     return history
+
+
+def scale_for_replicas(loss):
+    """Divide a custom loss by the number of replicas of the active ``tf.distribute`` strategy.
+
+    Under a strategy each replica computes its loss on its share of the global batch and the
+    replicas' gradients are *summed*. Keras' built-in losses divide by the replica count for
+    you; a ``compute_loss`` / ``train_step`` that computes its own mean must do it itself, or the
+    gradient comes out ``num_replicas`` times too large. A no-op without a strategy and on other
+    backends."""
+    if keras.backend.backend() != "tensorflow":
+        return loss
+    import tensorflow as tf
+
+    replicas = tf.distribute.get_strategy().num_replicas_in_sync
+    return loss if replicas == 1 else loss * (1.0 / replicas)
