@@ -21,7 +21,7 @@ LIMIT_SECONDS = 90.0
 LIMIT_MB = 1536.0
 MARK = "NBVAL_CHECK_OUTPUT"
 
-__all__ = ["run_lesson", "machine", "main"]
+__all__ = ["execute_notebook", "run_lesson", "machine", "main"]
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -36,21 +36,43 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def run_lesson(path, timeout: int = 600) -> dict:
-    """Execute one notebook top to bottom in a new kernel; return its measurements."""
-    import nbformat
+def _patient_shell_channel(kc) -> None:
+    """Poll the kernel's shell channel in 1 s slices instead of one long wait.
+
+    nbclient waits for each execute reply with a single ``get_msg(timeout=cell_timeout)``; with
+    ipywidgets in a cell that wait sometimes misses the wake-up and sits out the whole timeout
+    (jupyter/nbclient#312). Short repeated polls see the reply at once."""
+    from queue import Empty
+
+    original = kc.shell_channel.get_msg
+
+    async def get_msg(timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            step = 1.0 if deadline is None else min(1.0, max(0.0, deadline - time.monotonic()))
+            try:
+                return await original(timeout=step)
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+    kc.shell_channel.get_msg = get_msg
+
+
+def execute_notebook(nb, workdir, timeout: int = 600) -> dict:
+    """Run every cell of notebook ``nb`` (in place) in a fresh kernel started in ``workdir``.
+
+    Returns ``{"seconds", "peak_rss_mb", "error"}``; ``error`` is None or the failing cell's last
+    error line."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"lesson {path} does not exist")
-    nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(workdir)}})
     error, peak = None, float("nan")
     t0 = time.perf_counter()
     with client.setup_kernel():
+        _patient_shell_channel(client.kc)
         pid = client.km.provisioner.process.pid
         try:
             for index, cell in enumerate(nb.cells):
@@ -58,15 +80,27 @@ def run_lesson(path, timeout: int = 600) -> dict:
         except CellExecutionError as e:
             error = str(e).strip().splitlines()[-1][:300]
         peak = _peak_rss_mb(pid)
-    seconds = time.perf_counter() - t0
+    return {"seconds": time.perf_counter() - t0, "peak_rss_mb": peak, "error": error}
+
+
+def run_lesson(path, timeout: int = 600) -> dict:
+    """Execute one lesson top to bottom in a new kernel; return its measurements."""
+    import nbformat
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"lesson {path} does not exist")
+    nb = nbformat.read(path, as_version=4)
+    run = execute_notebook(nb, path.parent, timeout)
     lines = []
     for cell in nb.cells:
         if cell.cell_type == "code" and MARK in cell.source:
             lines += [ln for o in cell.get("outputs", []) for ln in o.get("text", "").splitlines()
                       if ln.startswith(("PASS", "FAIL", "TODO"))]
-    passed = error is None and bool(lines) and all(ln.startswith("PASS") for ln in lines)
+    passed = run["error"] is None and bool(lines) and all(ln.startswith("PASS") for ln in lines)
+    seconds, peak = run["seconds"], run["peak_rss_mb"]
     return {"lesson": path.stem, "seconds": round(seconds, 1), "peak_rss_mb": round(peak, 0),
-            "passed": passed, "checkpoints": len(lines), "error": error,
+            "passed": passed, "checkpoints": len(lines), "error": run["error"],
             "over_budget": seconds > LIMIT_SECONDS or peak > LIMIT_MB, "verdicts": lines}
 
 

@@ -5,7 +5,11 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["mse", "mae", "bce", "psnr"]
+__all__ = [
+    "mse", "mae", "bce", "psnr", "mmd", "recall_at_k", "ndcg_at_k", "precision_at_k",
+    "cluster_purity", "masked_psnr", "pca_inpaint", "knn_accuracy", "roc_auc", "pr_auc",
+    "precision_recall_f1", "event_recall", "pca_reconstruction", "pca_curve", "sparsity_stats",
+]
 
 
 def _pair(x, x_hat, *, unit_range=False):
@@ -53,3 +57,319 @@ def psnr(x, x_hat, *, data_range: float = 1.0, per_example: bool = False):
     per_mse = mse(x, x_hat, per_example=True)
     per = 10.0 * np.log10(data_range ** 2 / np.maximum(per_mse, data_range ** 2 * 1e-10))
     return _reduce(per, per_example)
+
+
+def mmd(a, b, *, bandwidth: float = 1.0) -> float:
+    """Maximum mean discrepancy between two samples (rows are points), with the RBF kernel
+    k(x, y) = exp(-||x - y||^2 / (2 bandwidth^2)).
+
+    Returns sqrt of the biased (V-statistic) estimate of MMD^2, so 0 for identical samples and
+    never negative. Cost grows as len(a) * len(b): subsample to a few thousand rows.
+    """
+    a = v.array("a", a, ndim=2)
+    b = v.array("b", b, ndim=2)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"a and b must have the same number of columns, got {a.shape[1]} and "
+                         f"{b.shape[1]}")
+    bandwidth = v.number("bandwidth", bandwidth, low=0.0, low_open=True)
+    a, b = a.astype(np.float64), b.astype(np.float64)
+
+    def mean_kernel(p, q):
+        sq = (p ** 2).sum(1)[:, None] + (q ** 2).sum(1)[None, :] - 2.0 * p @ q.T
+        return float(np.exp(-np.maximum(sq, 0.0) / (2.0 * bandwidth ** 2)).mean())
+
+    return float(np.sqrt(max(mean_kernel(a, a) + mean_kernel(b, b) - 2.0 * mean_kernel(a, b), 0.0)))
+
+
+def _ranking_args(scores, held_out, k, exclude):
+    s = v.array("scores", scores, ndim=2).copy()
+    held = np.asarray(held_out)
+    if held.shape != (len(s),) or not np.issubdtype(held.dtype, np.integer):
+        raise ValueError(f"held_out must be one integer item index per row, shape ({len(s)},), "
+                         f"got shape {held.shape} and dtype {held.dtype}")
+    if held.min() < 0 or held.max() >= s.shape[1]:
+        raise ValueError(f"held_out indices must be in [0, {s.shape[1] - 1}]")
+    k = v.positive_int("k", k, maximum=s.shape[1])
+    if exclude is not None:
+        ex = v.array("exclude", exclude, ndim=2)
+        v.same_shape("scores", s, "exclude", ex)
+        s[ex > 0] = -np.inf  # never recommend what the customer already has
+    # rank of the held-out item among the candidates (0 = first), ties counted pessimistically
+    rank = (s >= s[np.arange(len(s)), held][:, None]).sum(axis=1) - 1
+    return rank, k
+
+
+def recall_at_k(scores, held_out, k: int = 10, *, exclude=None) -> float:
+    """Share of rows whose single held-out item is among the k highest scores (items in
+    ``exclude`` > 0, e.g. past purchases, are skipped)."""
+    rank, k = _ranking_args(scores, held_out, k, exclude)
+    return float(np.mean(rank < k))
+
+
+def ndcg_at_k(scores, held_out, k: int = 10, *, exclude=None) -> float:
+    """Normalized discounted cumulative gain with one relevant item per row:
+    ``1 / log2(rank + 2)`` when it ranks in the top k, else 0; averaged over rows."""
+    rank, k = _ranking_args(scores, held_out, k, exclude)
+    return float(np.mean(np.where(rank < k, 1.0 / np.log2(rank + 2.0), 0.0)))
+
+
+def knn_accuracy(train_codes, train_labels, test_codes, test_labels, k: int = 5) -> float:
+    """Accuracy of a k-nearest-neighbour classifier (Euclidean) fitted on ``train_codes`` and
+    scored on held-out ``test_codes``: how well a map or code keeps classes apart."""
+    from sklearn.neighbors import KNeighborsClassifier
+
+    a = v.array("train_codes", train_codes, ndim=2)
+    b = v.array("test_codes", test_codes, ndim=2)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"train_codes and test_codes must have the same number of columns, "
+                         f"got {a.shape[1]} and {b.shape[1]}")
+    ya = _labels("train_labels", train_labels, len(a))
+    yb = _labels("test_labels", test_labels, len(b))
+    k = v.positive_int("k", k, maximum=len(a))
+    import sklearn
+
+    # distances are computed in chunks of at most 64 MB, so 784-D inputs stay light on memory
+    with sklearn.config_context(working_memory=64):
+        return float(KNeighborsClassifier(n_neighbors=k).fit(a, ya).score(b, yb))
+
+
+def _labels(name, y, n):
+    y = np.asarray(y)
+    if y.shape != (n,):
+        raise ValueError(f"{name} must be one label per row, shape ({n},), got shape {y.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) or y.dtype == bool):
+        raise TypeError(f"{name} must hold integer (or bool) labels, got dtype {y.dtype}")
+    return y
+
+
+def _binary_scores(y_true, scores):
+    s = v.array("scores", scores, ndim=1)
+    y = _labels("y_true", y_true, len(s)).astype(np.int64)
+    if not np.isin(y, (0, 1)).all():
+        raise ValueError("y_true must hold only 0 (normal) and 1 (anomaly)")
+    if y.min() == y.max():
+        raise ValueError("y_true must contain both classes, 0 (normal) and 1 (anomaly)")
+    return y, s.astype(np.float64)
+
+
+def roc_auc(y_true, scores) -> float:
+    """Area under the ROC curve with 1 = anomaly (positive) and higher score = more anomalous:
+    the chance that a random anomaly scores above a random normal example (0.5 = guessing)."""
+    from sklearn.metrics import roc_auc_score
+
+    y, s = _binary_scores(y_true, scores)
+    return float(roc_auc_score(y, s))
+
+
+def pr_auc(y_true, scores) -> float:
+    """Area under the precision-recall curve for the anomaly class (average precision). Unlike
+    ROC-AUC it depends on how rare anomalies are: guessing scores the anomaly share."""
+    from sklearn.metrics import average_precision_score
+
+    y, s = _binary_scores(y_true, scores)
+    return float(average_precision_score(y, s))
+
+
+def precision_recall_f1(y_true, scores, threshold: float) -> dict:
+    """Flag ``scores > threshold`` as anomalies and compare with ``y_true`` (1 = anomaly).
+
+    Returns a dict with ``precision``, ``recall``, ``f1`` (0 where undefined, e.g. nothing
+    flagged) and the confusion counts ``tp``, ``fp``, ``fn``, ``tn``.
+    """
+    y, s = _binary_scores(y_true, scores)
+    threshold = v.number("threshold", threshold)
+    flagged = s > threshold
+    tp = int(np.sum(flagged & (y == 1)))
+    fp = int(np.sum(flagged & (y == 0)))
+    fn = int(np.sum(~flagged & (y == 1)))
+    tn = int(np.sum(~flagged & (y == 0)))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "tp": tp, "fp": fp, "fn": fn, "tn": tn}
+
+
+def event_recall(events, flagged_windows, window_starts, width: int) -> float:
+    """Share of anomalous events caught: an event ``(start, end)`` (end exclusive) counts as
+    detected when at least one flagged window ``[s, s + width)`` overlaps it."""
+    starts = np.asarray(window_starts)
+    if starts.ndim != 1 or not np.issubdtype(starts.dtype, np.integer) or starts.size == 0:
+        raise ValueError(f"window_starts must be a non-empty 1-D integer array, got shape "
+                         f"{starts.shape} and dtype {starts.dtype}")
+    flags = np.asarray(flagged_windows)
+    if flags.shape != starts.shape or flags.dtype != bool:
+        raise ValueError(f"flagged_windows must be a bool array of shape {starts.shape}, got "
+                         f"shape {flags.shape} and dtype {flags.dtype}")
+    width = v.positive_int("width", width)
+    if isinstance(events, (str, bytes)) or not hasattr(events, "__len__") or len(events) == 0:
+        raise ValueError("events must be a non-empty sequence of (start, end) pairs")
+    hit = starts[flags]
+    caught = 0
+    for i, ev in enumerate(events):
+        try:
+            start, end = int(ev[0]), int(ev[1])
+        except (TypeError, ValueError, IndexError):
+            raise TypeError(f"events[{i}] must be a (start, end, ...) tuple, got {ev!r}") from None
+        if end <= start:
+            raise ValueError(f"events[{i}]: end must be > start, got ({start}, {end})")
+        caught += bool(np.any((hit < end) & (hit + width > start)))
+    return caught / len(events)
+
+
+
+
+def _pca_args(x_train, x_test, name_test="x_test"):
+    a = v.array("x_train", x_train, min_ndim=2)
+    b = v.array(name_test, x_test, min_ndim=2)
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"x_train and {name_test} must have the same number of features, "
+                         f"got {a.shape[1]} and {b.shape[1]}")
+    if len(a) < 2:
+        raise ValueError(f"x_train needs at least 2 examples to estimate PCA, got {len(a)}")
+    return a, b
+
+
+def _pca_basis(a):
+    # eigh of the d x d covariance is far cheaper than an SVD of the n x d data for n >> d
+    mean = a.mean(axis=0, dtype=np.float64)
+    cov = np.zeros((a.shape[1], a.shape[1]))
+    for start in range(0, len(a), 4096):  # chunks: no float64 copy of the whole training set
+        c = a[start:start + 4096].astype(np.float64) - mean
+        cov += c.T @ c
+    vals, vecs = np.linalg.eigh(cov)
+    return mean, vecs[:, ::-1]  # columns by decreasing variance
+
+
+def pca_reconstruction(x_train, x_test, k: int) -> np.ndarray:
+    """Project ``x_test`` onto the top-``k`` principal components of ``x_train`` and map back:
+    the best any linear k-dimensional code can do in MSE (same shape as ``x_test``)."""
+    a, b = _pca_args(x_train, x_test)
+    k = v.positive_int("k", k, maximum=a.shape[1])
+    mean, basis = _pca_basis(a)
+    w = basis[:, :k]
+    rec = (b - mean) @ w @ w.T + mean
+    return rec.astype(np.float32).reshape(np.shape(x_test))
+
+
+def pca_curve(x_train, x_test, ks=(2, 4, 8, 16, 32, 64, 128)) -> dict:
+    """Test MSE per pixel of PCA with each code size in ``ks`` ({k: mse}), fitted once on
+    ``x_train``: the baseline curve an autoencoder's code-size sweep is drawn against."""
+    a, b = _pca_args(x_train, x_test)
+    ks = v.int_tuple("ks", ks, allow_empty=False)
+    if max(ks) > a.shape[1]:
+        raise ValueError(f"ks must be <= the number of features ({a.shape[1]}), got {max(ks)}")
+    mean, basis = _pca_basis(a)
+    centered = b - mean
+    out = {}
+    for k in ks:
+        w = basis[:, :k]
+        out[k] = float(np.mean((centered - centered @ w @ w.T) ** 2))
+    return out
+
+
+
+
+def _unit_rows(z):
+    return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+
+
+def precision_at_k(query_codes, query_labels, db_codes=None, db_labels=None, *, k: int = 10):
+    """Share of each query's k nearest neighbours (cosine similarity) that have its label,
+    averaged over queries. Without a database, each query searches the other queries
+    (leave-one-out)."""
+    q = v.array("query_codes", query_codes, ndim=2)
+    ql = np.asarray(query_labels)
+    if ql.shape != (len(q),):
+        raise ValueError(f"query_labels must have shape ({len(q)},), got {ql.shape}")
+    leave_one_out = db_codes is None
+    if leave_one_out:
+        d, dl = q, ql
+    else:
+        d = v.array("db_codes", db_codes, ndim=2)
+        dl = np.asarray(db_labels)
+        if dl.shape != (len(d),):
+            raise ValueError(f"db_labels must have shape ({len(d)},), got {dl.shape}")
+        if d.shape[1] != q.shape[1]:
+            raise ValueError(f"db_codes must have {q.shape[1]} columns like query_codes, got {d.shape[1]}")
+    k = v.positive_int("k", k, maximum=len(d) - (1 if leave_one_out else 0))
+    qn, dn = _unit_rows(q), _unit_rows(d)
+    hits = 0
+    for start in range(0, len(q), 256):  # 256 queries at a time keeps memory flat
+        sims = qn[start:start + 256] @ dn.T
+        if leave_one_out:
+            rows = np.arange(len(sims))
+            sims[rows, start + rows] = -np.inf
+        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        hits += int((dl[nearest] == ql[start:start + 256, None]).sum())
+    return hits / (len(q) * k)
+
+
+def cluster_purity(labels, clusters) -> float:
+    """Share of examples whose cluster's majority label is their own label (1.0 = every cluster
+    holds a single label)."""
+    y, c = np.asarray(labels), np.asarray(clusters)
+    if y.ndim != 1 or y.shape != c.shape or not len(y):
+        raise ValueError(f"labels and clusters must be 1-D and of equal, non-zero length, "
+                         f"got shapes {y.shape} and {c.shape}")
+    if not (np.issubdtype(y.dtype, np.integer) and np.issubdtype(c.dtype, np.integer)):
+        raise TypeError("labels and clusters must be integer arrays")
+    return float(sum(np.bincount(y[c == j]).max() for j in np.unique(c)) / len(y))
+
+
+def sparsity_stats(codes, *, threshold: float = 0.01) -> dict:
+    """How sparse a batch of codes is (rows = examples, columns = code units).
+
+    Returns mean_activation (mean of the codes), near_zero_fraction (share of entries with
+    |a| < threshold), nonzeros_min / nonzeros_max / nonzeros_mean (exact non-zeros per code)
+    and dead_units (units below threshold on every example)."""
+    z = v.array("codes", codes, ndim=2)
+    threshold = v.number("threshold", threshold, low=0.0)
+    nonzeros = np.count_nonzero(z, axis=1)
+    near_zero = np.abs(z) < threshold
+    return {"mean_activation": float(z.mean()), "near_zero_fraction": float(near_zero.mean()),
+            "nonzeros_min": int(nonzeros.min()), "nonzeros_max": int(nonzeros.max()),
+            "nonzeros_mean": float(nonzeros.mean()), "dead_units": int(near_zero.all(axis=0).sum())}
+
+
+
+
+def _mask_args(x, x_hat, mask):
+    a, b = _pair(x, x_hat)
+    m = np.asarray(mask)
+    if m.dtype != bool:
+        raise TypeError(f"mask must be a boolean array (True = missing), got dtype {m.dtype}")
+    m = m.reshape(len(m), -1) if m.ndim > 1 else m[None]
+    if m.shape != a.shape:
+        raise ValueError(f"mask must have the shape of x, got {np.shape(mask)} for {np.shape(x)}")
+    if not m.any(axis=1).all():
+        raise ValueError("mask hides no pixel in some example: there is nothing to score there")
+    return a, b, m
+
+
+def masked_psnr(x, x_hat, mask, *, per_example: bool = False):
+    """PSNR (data range 1) over the pixels where ``mask`` is True only — the restored region —
+    computed per example and averaged."""
+    a, b, m = _mask_args(x, x_hat, mask)
+    per_mse = ((a - b) ** 2 * m).sum(axis=1) / m.sum(axis=1)
+    return _reduce(10.0 * np.log10(1.0 / np.maximum(per_mse, 1e-10)), per_example)
+
+
+def pca_inpaint(x_train, x_masked, mask, k: int, *, ridge: float = 1e-3) -> np.ndarray:
+    """Fill the masked pixels of each image with PCA: fit the top-``k`` component coefficients
+    to the *observed* pixels only (ridge-regularized least squares), then read the missing
+    pixels off ``mean + components @ coefficients``. Observed pixels are kept as they are."""
+    a, b = _pca_args(x_train, x_masked, "x_masked")
+    _, _, m = _mask_args(b, b, mask)
+    k = v.positive_int("k", k, maximum=a.shape[1])
+    ridge = v.number("ridge", ridge, low=0.0)
+    mean, basis = _pca_basis(a)
+    w = basis[:, :k]
+    out = b.astype(np.float64).copy()
+    for i in range(len(b)):
+        seen = ~m[i]
+        ws = w[seen]
+        coef = np.linalg.solve(ws.T @ ws + ridge * np.eye(k), ws.T @ (b[i, seen] - mean[seen]))
+        out[i, m[i]] = (mean + w @ coef)[m[i]]
+    return np.clip(out, 0.0, 1.0).astype(np.float32).reshape(np.shape(x_masked))

@@ -7,7 +7,9 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["as_images", "image_row_grid", "reconstruction_grid", "loss_curves"]
+__all__ = [
+    "as_images", "image_row_grid", "reconstruction_grid", "loss_curves", "sweep_curves",
+]
 
 
 def as_images(x, name="x", image_shape=None) -> np.ndarray:
@@ -89,3 +91,44 @@ def loss_curves(histories, *, keys=("loss", "val_loss"), log_scale: bool = False
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def sweep_curves(curves: dict, *, xlabel: str, ylabel: str = "loss", log_x: bool = True,
+                 log_y: bool = False, highlight=None, title=None):
+    """One line with markers per entry of ``curves`` ({label: (x values, y values)}): a final
+    metric against a swept setting (learning rate, batch size, code size...). ``highlight``:
+    an x value marked with a vertical line (e.g. the chosen setting)."""
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError("curves must be a non-empty dict {label: (x values, y values)}")
+    for name, flag in (("log_x", log_x), ("log_y", log_y)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be True or False, got {flag!r}")
+    for name, text in (("xlabel", xlabel), ("ylabel", ylabel)):
+        if not isinstance(text, str):
+            raise TypeError(f"{name} must be a string, got {text!r}")
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for i, (label, pair) in enumerate(curves.items()):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(f"curves[{label!r}] must be a pair (x values, y values)")
+        xs = v.array(f"curves[{label!r}] x", pair[0], ndim=1)
+        ys = v.array(f"curves[{label!r}] y", pair[1], ndim=1)
+        v.same_shape(f"curves[{label!r}] x", xs, f"curves[{label!r}] y", ys)
+        if (log_x and xs.min() <= 0) or (log_y and ys.min() <= 0):
+            raise ValueError(f"curves[{label!r}] has values <= 0, which a log axis cannot show")
+        ax.plot(xs, ys, "o-", color=f"C{i}", label=str(label))
+    if highlight is not None:
+        ax.axvline(v.number("highlight", highlight), color="gray", ls=":", lw=1)
+    if log_x:
+        ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+

@@ -9,7 +9,10 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["Explorer", "code_size_explorer"]
+__all__ = [
+    "Explorer", "code_size_explorer", "retrieval_explorer", "threshold_explorer",
+    "sparsity_explorer",
+]
 
 
 class Explorer:
@@ -99,3 +102,189 @@ def code_size_explorer(x_train, x_test, code_sizes=(2, 8, 32, 64), *, hidden=(12
                         title="Drag the slider: smaller codes keep less detail")
     explorer.models = {k: c["model"] for k, c in cache.items()}
     return explorer
+
+
+def threshold_explorer(y_true, scores, threshold=None, *, n_steps: int = 41,
+                       log_scale: bool = True, title: str = "") -> Explorer:
+    """A slider over anomaly thresholds (quantiles of ``scores``, plus ``threshold`` itself):
+    shows both classes' score histograms with the cut, the confusion matrix, precision, recall
+    and F1 (``metrics.precision_recall_f1``; 1 = anomaly, flagged when score > threshold)."""
+    from . import metrics
+
+    scores = v.array("scores", scores, ndim=1)
+    metrics.precision_recall_f1(y_true, scores, float(np.median(scores)))  # validates y_true
+    y = np.asarray(y_true).astype(np.int64)
+    n_steps = v.positive_int("n_steps", n_steps, minimum=2)
+    if not isinstance(log_scale, bool):
+        raise TypeError(f"log_scale must be True or False, got {log_scale!r}")
+    if log_scale and scores.min() <= 0:
+        raise ValueError("log_scale=True needs positive scores; pass log_scale=False")
+    cuts = set(np.quantile(scores, np.linspace(0.0, 1.0, n_steps)).astype(float).tolist())
+    if threshold is not None:
+        cuts.add(v.number("threshold", threshold))
+    cuts = sorted(cuts)
+    start = cuts[len(cuts) // 2] if threshold is None else float(threshold)
+
+    def compute(threshold):
+        r = metrics.precision_recall_f1(y, scores, threshold)
+        r["threshold"] = float(threshold)
+        return r
+
+    def render(r):
+        fig, (ax, cm_ax) = plt.subplots(1, 2, figsize=(9, 3.2),
+                                        gridspec_kw={"width_ratios": [2, 1]})
+        bins = (np.geomspace(scores.min(), scores.max(), 40) if log_scale else 40)
+        for label, name, color in ((0, "normal", "tab:blue"), (1, "anomaly", "tab:red")):
+            ax.hist(scores[y == label], bins=bins, alpha=0.5, color=color, label=name,
+                    density=True)
+        if log_scale:
+            ax.set_xscale("log")
+        ax.axvline(r["threshold"], color="k", ls="--", label="threshold")
+        ax.set_xlabel("anomaly score")
+        ax.legend(fontsize=8)
+        cm = np.array([[r["tn"], r["fp"]], [r["fn"], r["tp"]]])
+        cm_ax.imshow(cm, cmap="Blues")
+        for (i, j), n in np.ndenumerate(cm):
+            cm_ax.text(j, i, str(n), ha="center", va="center",
+                       color="white" if n > cm.max() / 2 else "black")
+        cm_ax.set_xticks([0, 1], ["kept", "flagged"])
+        cm_ax.set_yticks([0, 1], ["normal", "anomaly"])
+        cm_ax.set_title(f"precision {r['precision']:.2f}  recall {r['recall']:.2f}  "
+                        f"F1 {r['f1']:.2f}", fontsize=9)
+        fig.tight_layout()
+        return fig
+
+    slider = W.SelectionSlider(options=[(f"{c:.3g}", c) for c in cuts], value=start,
+                               description="threshold", continuous_update=False)
+    return Explorer(compute, render, {"threshold": slider},
+                    title=title or "Drag the threshold: recall against false alarms")
+
+
+
+
+def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "topk",
+                      code_size: int = 64, hidden=(256,), epochs: int = 3, n_images: int = 8,
+                      seed: int = 0, progress: bool = True) -> Explorer:
+    """Train one ``models.sparse_autoencoder`` per value (k for sparsity='topk', the target rho
+    for 'kl'), cached in memory; a slider shows test images, their reconstructions and their
+    codes (one row of units per image), with test MSE and ``metrics.sparsity_stats``."""
+    from . import metrics, models, training
+
+    x_train = v.array("x_train", x_train, ndim=2, unit_range=True)
+    x_test = v.array("x_test", x_test, ndim=2, unit_range=True)
+    if x_train.shape[1] != x_test.shape[1]:
+        raise ValueError(f"x_train and x_test must have the same number of features, "
+                         f"got {x_train.shape[1]} and {x_test.shape[1]}")
+    if not isinstance(sparsity, str) or sparsity not in ("topk", "kl"):
+        raise ValueError(f"sparsity must be 'topk' (slider over k) or 'kl' (slider over rho), "
+                         f"got {sparsity!r}")
+    code_size = v.positive_int("code_size", code_size)
+    if not isinstance(values, (tuple, list)) or not values:
+        raise TypeError(f"values must be a non-empty tuple, got {values!r}")
+    if sparsity == "topk":
+        values = tuple(v.positive_int(f"values[{i}]", k, maximum=code_size)
+                       for i, k in enumerate(values))
+    else:
+        values = tuple(v.number(f"values[{i}]", r, low=0.0, high=1.0, low_open=True,
+                                high_open=True) for i, r in enumerate(values))
+    if len(set(values)) != len(values):
+        raise ValueError(f"values must not repeat, got {values}")
+    n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
+    epochs = v.positive_int("epochs", epochs)
+    key = "k" if sparsity == "topk" else "rho"
+
+    cache = {}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(values), desc=f"training one model per {key}", unit="model")
+    for val in values:
+        training.set_seed(seed)
+        kw = dict(k=val) if sparsity == "topk" else dict(target=val)
+        model = models.sparse_autoencoder(x_train.shape[1], code_size, hidden, sparsity=sparsity,
+                                          **kw)
+        training.fit(model, x_train, epochs=epochs, seed=seed, progress=False)
+        codes = model.encode(x_test)
+        x_hat = model.reconstruct(x_test)
+        cache[val] = {key: val, "model": model, "mse": metrics.mse(x_test, x_hat),
+                      **metrics.sparsity_stats(codes), "originals": x_test[:n_images],
+                      "reconstructions": x_hat[:n_images], "codes": codes[:n_images]}
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+
+    def compute(**control):
+        val = control[key]
+        if val not in cache:
+            raise ValueError(f"{key} must be one of {values}, got {val!r}")
+        return cache[val]
+
+    def render(r):
+        from . import plots
+
+        imgs = plots.as_images(np.concatenate([r["originals"], r["reconstructions"]]))
+        fig = plt.figure(figsize=(1.1 * n_images, 4.2))
+        grid = fig.add_gridspec(3, n_images, height_ratios=[1, 1, 1.3])
+        for i in range(2 * n_images):
+            ax = fig.add_subplot(grid[i // n_images, i % n_images])
+            ax.imshow(imgs[i], cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([]), ax.set_yticks([])
+        ax = fig.add_subplot(grid[2, :])
+        ax.imshow(r["codes"], aspect="auto", cmap="magma", interpolation="nearest")
+        ax.set_xlabel("code unit"), ax.set_ylabel("image")
+        fig.suptitle(f"{key} = {r[key]}: test MSE {r['mse']:.4f}, mean activation "
+                     f"{r['mean_activation']:.3f}, near-zero {r['near_zero_fraction']:.0%}",
+                     fontsize=10)
+        return fig
+
+    slider = W.SelectionSlider(options=list(values), value=values[len(values) // 2],
+                               description=key, continuous_update=False)
+    explorer = Explorer(compute, render, {key: slider},
+                        title=f"Drag {key}: fewer active units, blurrier reconstructions")
+    explorer.models = {val: c["model"] for val, c in cache.items()}
+    return explorer
+
+
+
+
+def retrieval_explorer(query_images, query_codes, db_images, db_codes, *, query_labels=None,
+                       db_labels=None, k: int = 8, class_names=None) -> Explorer:
+    """Image search by code: a slider picks a query image; its ``k`` nearest database images
+    by cosine similarity of the codes are shown (with labels and the share that match, if given)."""
+    from . import plots
+
+    q_img = v.array("query_images", query_images, min_ndim=2)
+    d_img = v.array("db_images", db_images, min_ndim=2)
+    q = v.array("query_codes", query_codes, ndim=2)
+    d = v.array("db_codes", db_codes, ndim=2)
+    if len(q) != len(q_img) or len(d) != len(d_img):
+        raise ValueError("each image needs one code: query_images/query_codes and "
+                         "db_images/db_codes must have the same lengths")
+    if q.shape[1] != d.shape[1]:
+        raise ValueError(f"query_codes and db_codes must have the same width, got {q.shape[1]} and {d.shape[1]}")
+    if (query_labels is None) != (db_labels is None):
+        raise ValueError("pass both query_labels and db_labels, or neither")
+    k = v.positive_int("k", k, maximum=len(d))
+    unit = lambda z: z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+    q, d = unit(q), unit(d)
+
+    def compute(query):
+        sims = d @ q[query]
+        nearest = np.argsort(-sims)[:k]
+        out = {"query": query, "neighbours": nearest, "similarity": sims[nearest]}
+        if query_labels is not None:
+            out["precision"] = float(np.mean(np.asarray(db_labels)[nearest] == query_labels[query]))
+        return out
+
+    def render(r):
+        title = f"query {r['query']}"
+        if "precision" in r:
+            name = class_names[query_labels[r["query"]]] if class_names else query_labels[r["query"]]
+            title += f" ({name}): {r['precision']:.0%} of the {k} nearest share its class"
+        return plots.image_row_grid({"query": np.repeat(q_img[r["query"]][None], k, 0),
+                                     "nearest": d_img[r["neighbours"]]}, n=k, title=title)
+
+    slider = W.IntSlider(value=0, min=0, max=len(q) - 1, description="query", continuous_update=False)
+    return Explorer(compute, render, {"query": slider}, title="Image search by code")

@@ -85,3 +85,13 @@ def test_init_output_bias_starts_at_the_mean(tiny_images):
         models.init_output_bias(models.dense_autoencoder(16, 2, use_bias=False), tiny_images)
     with pytest.raises(TypeError, match="Autoencoder"):
         models.init_output_bias("model", tiny_images)
+
+
+def test_output_shape_differs_from_input():
+    m = models.dense_autoencoder((14, 14), 32, (64,), output_shape=(28, 28))
+    assert m.encoder.input.shape == (None, 14, 14) and m.decoder.output.shape == (None, 28, 28)
+    assert models.dense_autoencoder(6, 2, output_shape=4).decoder.output.shape == (None, 4)
+    with pytest.raises(ValueError, match="output_shape"):
+        models.dense_autoencoder(6, 2, output_shape=(0, 3))
+    with pytest.raises(TypeError, match="output_shape"):
+        models.dense_autoencoder(6, 2, output_shape="big")

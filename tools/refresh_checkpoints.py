@@ -9,11 +9,11 @@ diffs stay reviewable. Prints each lesson's wall time.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from course_lib.bench import execute_notebook
 
 MARK = "NBVAL_CHECK_OUTPUT"
 
@@ -33,13 +33,12 @@ def strip(nb) -> None:
 
 def refresh(path: Path, timeout: int = 600) -> float:
     nb = nbformat.read(path, as_version=4)
-    t0 = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    seconds = time.perf_counter() - t0
+    run = execute_notebook(nb, path.parent, timeout)
+    if run["error"]:
+        raise SystemExit(f"{path}: {run['error']}")
     strip(nb)
     nbformat.write(nb, path)
-    return seconds
+    return run["seconds"]
 
 
 if __name__ == "__main__":

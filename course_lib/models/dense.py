@@ -13,12 +13,12 @@ from .base import Autoencoder, builder, check_activation
 __all__ = ["dense_autoencoder", "linear_autoencoder", "init_output_bias"]
 
 
-def _input_shape(input_dim):
+def _input_shape(input_dim, name="input_dim"):
     if isinstance(input_dim, numbers.Integral) and not isinstance(input_dim, bool):
-        return (v.positive_int("input_dim", input_dim),)
+        return (v.positive_int(name, input_dim),)
     if isinstance(input_dim, (tuple, list)) and input_dim:
-        return v.int_tuple("input_dim", tuple(input_dim))
-    raise TypeError(f"input_dim must be a positive int or a shape tuple such as (28, 28), "
+        return v.int_tuple(name, tuple(input_dim))
+    raise TypeError(f"{name} must be a positive int or a shape tuple such as (28, 28), "
                     f"got {input_dim!r}")
 
 
@@ -27,13 +27,15 @@ def dense_autoencoder(input_dim, code_size: int, hidden=(), *,
                       activation: str = "relu", code_activation: str = "linear",
                       output_activation: str = "sigmoid", use_bias: bool = True,
                       dropout: float = 0.0, weight_decay: float = 0.0, bias_decay: float = 0.0,
-                      kernel_initializer: str = "glorot_uniform",
+                      kernel_initializer: str = "glorot_uniform", output_shape=None,
                       name: str = "dense_autoencoder") -> Autoencoder:
     """input -> hidden... -> code -> reversed(hidden)... -> output.
 
     input_dim: an int (flat vectors) or a shape such as (28, 28) (flattened inside, reshaped
     back at the output). dropout: rate after each hidden layer. weight_decay / bias_decay: L2
-    factors on kernels / biases. Returns an ``Autoencoder`` with ``.encoder`` and ``.decoder``.
+    factors on kernels / biases. output_shape: the decoder's output when it differs from the
+    input (an int or a shape), e.g. (28, 28) from a (14, 14) input for super-resolution; by
+    default the input's shape. Returns an ``Autoencoder`` with ``.encoder`` and ``.decoder``.
     """
     shape = _input_shape(input_dim)
     code_size = v.positive_int("code_size", code_size)
@@ -57,7 +59,8 @@ def dense_autoencoder(input_dim, code_size: int, hidden=(), *,
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string, got {name!r}")
 
-    flat = int(np.prod(shape))
+    out_shape = shape if output_shape is None else _input_shape(output_shape, "output_shape")
+    flat = int(np.prod(out_shape))
 
     def dense(units, act_name, layer_name):
         return layers.Dense(
@@ -82,8 +85,8 @@ def dense_autoencoder(input_dim, code_size: int, hidden=(), *,
         if dropout:
             h = layers.Dropout(dropout, name=f"dec_dropout_{i}")(h)
     out = dense(flat, out_act, "reconstruction")(h)
-    if len(shape) > 1:
-        out = layers.Reshape(shape, name="unflatten")(out)
+    if len(out_shape) > 1:
+        out = layers.Reshape(out_shape, name="unflatten")(out)
     decoder = keras.Model(z_in, out, name="decoder")
     return Autoencoder(encoder, decoder, name=name)
 
