@@ -6,9 +6,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import _validate as v
+from .data import FASHION_MNIST_CLASSES
 
 __all__ = [
     "as_images", "image_row_grid", "reconstruction_grid", "loss_curves", "sweep_curves",
+    "latent_scatter", "latent_grid",
 ]
 
 
@@ -132,3 +134,64 @@ def sweep_curves(curves: dict, *, xlabel: str, ylabel: str = "loss", log_x: bool
     return fig
 
 
+
+
+def latent_scatter(maps: dict, labels, *, class_names=FASHION_MNIST_CLASSES, title=None,
+                   point_size: float = 3.0):
+    """Side-by-side 2-D maps ({title: (n, 2) codes}) colored by class label, one panel each,
+    with one shared legend: the picture for comparing PCA, a linear AE, a VAE..."""
+    if not isinstance(maps, dict) or not maps:
+        raise TypeError("maps must be a non-empty dict {panel title: (n, 2) codes}")
+    labels = v.array("labels", labels, ndim=1).astype(int)
+    point_size = v.number("point_size", point_size, low=0.0, low_open=True)
+    if labels.size and (labels.min() < 0 or (class_names is not None
+                                             and labels.max() >= len(class_names))):
+        top = f"{len(class_names) - 1}" if class_names is not None else "inf)"
+        raise ValueError(f"labels must be class indices in [0, {top}], "
+                         f"got values in [{labels.min()}, {labels.max()}]")
+    fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 4), squeeze=False)
+    for ax, (name, codes) in zip(axes[0], maps.items()):
+        z = v.array(f"maps[{name!r}]", codes, ndim=2)
+        if z.shape != (len(labels), 2):
+            raise ValueError(f"maps[{name!r}] must have shape ({len(labels)}, 2) to match "
+                             f"labels, got {z.shape}")
+        for c in np.unique(labels):
+            pts = z[labels == c]
+            ax.scatter(pts[:, 0], pts[:, 1], s=point_size, alpha=0.6, color=plt.cm.tab10(c % 10),
+                       label=class_names[c] if class_names is not None else str(c))
+        ax.set_title(str(name), fontsize=10)
+        ax.set_xticks([]), ax.set_yticks([])
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="lower center", ncol=min(len(names), 5), fontsize=8,
+               markerscale=4, frameon=False)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    return fig
+
+
+def latent_grid(decode, *, span=(-2.0, 2.0), n: int = 12, image_shape=(28, 28), title=None):
+    """Decode an n x n grid of 2-D codes over ``span`` x ``span`` and tile the images: what each
+    region of a 2-D latent space draws. ``decode``: a function (m, 2) codes -> m images."""
+    if not callable(decode):
+        raise TypeError(f"decode must be a function from (m, 2) codes to images, got {decode!r}")
+    n = v.positive_int("n", n, minimum=2, maximum=40)
+    if not isinstance(span, (tuple, list)) or len(span) != 2:
+        raise TypeError(f"span must be a pair (low, high), got {span!r}")
+    lo = v.number("span[0]", span[0])
+    hi = v.number("span[1]", span[1])
+    if hi <= lo:
+        raise ValueError(f"span must have low < high, got {span!r}")
+    axis = np.linspace(lo, hi, n, dtype=np.float32)
+    z = np.stack(np.meshgrid(axis, axis[::-1]), axis=-1).reshape(-1, 2)  # row 0 = top = high z2
+    imgs = as_images(np.asarray(decode(z)), "decode(z)", image_shape)
+    h, w = imgs.shape[1:3]
+    canvas = imgs.reshape(n, n, h, w).transpose(0, 2, 1, 3).reshape(n * h, n * w)
+    fig, ax = plt.subplots(figsize=(5, 5))
+    ax.imshow(np.clip(canvas, 0, 1), cmap="gray", vmin=0, vmax=1,
+              extent=(lo, hi, lo, hi))
+    ax.set_xlabel("z1"), ax.set_ylabel("z2")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

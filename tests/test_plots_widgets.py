@@ -90,3 +90,26 @@ def test_code_size_explorer_rejects_unscaled_pixels():
     x = np.full((20, 16), 255.0, np.float32)
     with pytest.raises(ValueError, match=r"x_train must hold values in \[0, 1\]"):
         widgets.code_size_explorer(x, x, progress=False)
+
+
+def test_latent_scatter_and_grid():
+    rng = np.random.default_rng(0)
+    labels = np.arange(20) % 10
+    fig = plots.latent_scatter({"a": rng.normal(size=(20, 2)), "b": rng.normal(size=(20, 2))},
+                               labels, title="maps")
+    assert len(fig.axes) == 2
+    fig = plots.latent_grid(lambda z: np.tile(z[:, :1], (1, 784)) * 0 + 0.5, n=4)
+    assert fig.axes[0].images[0].get_array().shape == (4 * 28, 4 * 28)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: plots.latent_scatter({"a": np.zeros((5, 3))}, np.zeros(5)), "shape \\(5, 2\\)"),
+    (lambda: plots.latent_scatter({"a": np.zeros((5, 2))}, np.full(5, 12)), "labels must be class"),
+    (lambda: plots.latent_scatter({}, np.zeros(5)), "non-empty dict"),
+    (lambda: plots.latent_grid("no", n=4), "decode must be a function"),
+    (lambda: plots.latent_grid(lambda z: z, span=(2, -2)), "low < high"),
+    (lambda: plots.latent_grid(lambda z: z, n=1), "n"),
+])
+def test_latent_plots_bad_inputs(call, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        call()
