@@ -28,11 +28,12 @@ from . import _validate as v
 __all__ = [
     "FASHION_MNIST_FILES", "FASHION_MNIST_CLASSES", "DataNotFoundError", "ChecksumError",
     "FashionMNIST", "fashion_mnist_dir", "load_fashion_mnist", "CustomerTable",
-    "customers_products", "add_gaussian_noise", "mask_pixels", "DATASETS_DIR",
+    "customers_products", "add_gaussian_noise", "mask_pixels", "shuffle_pixels", "DATASETS_DIR",
     "purchase_matrix", "hold_out_one", "docstring_corpus", "DOCSTRING_MODULES", "downsample",
     "upsample_bicubic", "image_patches", "rgb_to_ycbcr", "ycbcr_to_rgb", "mask_blocks",
     "SERIES_PATTERNS", "synthetic_series", "AnomalySplit", "anomaly_split",
     "SeriesWithAnomalies", "ANOMALY_KINDS", "series_with_anomalies", "sliding_windows",
+    "few_labels",
 ]
 
 FASHION_MNIST_FILES = {
@@ -236,8 +237,25 @@ def add_gaussian_noise(x, sigma: float, *, seed: int = 0, clip: bool = True) -> 
     x = v.array("x", x, unit_range=True)
     sigma = v.number("sigma", sigma, low=0.0, high=1.0)
     seed = v.positive_int("seed", seed, minimum=0)
-    noisy = x + np.random.default_rng(seed).normal(0.0, sigma, x.shape).astype(np.float32)
-    return np.clip(noisy, 0.0, 1.0) if clip else noisy
+    rng = np.random.default_rng(seed)
+    noisy = np.array(x, dtype=np.float32, copy=True)
+    flat = noisy.reshape(len(noisy), -1) if noisy.ndim > 1 else noisy.reshape(1, -1)
+    # Row chunks keep the float64 draws small (the values equal one big draw's): a 60k-image
+    # set would otherwise need ~400 MB of temporary noise.
+    for i in range(0, len(flat), 4096):
+        flat[i:i + 4096] += rng.normal(0.0, sigma, flat[i:i + 4096].shape).astype(np.float32)
+    return np.clip(noisy, 0.0, 1.0, out=noisy) if clip else noisy
+
+
+def shuffle_pixels(x, *, seed: int = 0) -> np.ndarray:
+    """Scramble the pixels of every example with one fixed random permutation (the same for all
+    examples, chosen by ``seed``): the pixel values stay, the spatial structure goes. A model
+    that reconstructs such images well copies its input instead of knowing the data."""
+    x = v.array("x", x, min_ndim=2)
+    seed = v.positive_int("seed", seed, minimum=0)
+    flat = x.reshape(len(x), -1)
+    perm = np.random.default_rng(seed).permutation(flat.shape[1])
+    return flat[:, perm].reshape(x.shape)
 
 
 def mask_pixels(x, fraction: float, *, seed: int = 0, value: float = 0.0,
@@ -250,8 +268,13 @@ def mask_pixels(x, fraction: float, *, seed: int = 0, value: float = 0.0,
     fraction = v.number("fraction", fraction, low=0.0, high=1.0)
     value = v.number("value", value)
     seed = v.positive_int("seed", seed, minimum=0)
-    mask = np.random.default_rng(seed).random(x.shape) < fraction
-    out = np.where(mask, np.float32(value), x).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    mask = np.empty(x.shape, dtype=bool)
+    rows = mask.reshape(len(mask), -1)
+    for i in range(0, len(rows), 4096):  # chunks: same draws as one call, far less memory
+        rows[i:i + 4096] = rng.random(rows[i:i + 4096].shape) < fraction
+    out = np.array(x, dtype=np.float32, copy=True)
+    out[mask] = np.float32(value)
     return (out, mask) if return_mask else out
 
 
@@ -604,3 +627,23 @@ def mask_blocks(x, size: int, *, seed: int = 0, value: float = 0.0, return_mask:
     mask = mask.reshape(x.shape)
     out = np.where(mask, np.float32(value), x).astype(np.float32)
     return (out, mask) if return_mask else out
+
+
+def few_labels(y, per_class: int, *, seed: int = 0) -> np.ndarray:
+    """Indices of ``per_class`` randomly chosen examples of every class in ``y`` (seeded,
+    sorted): the small labelled set of a semi-supervised experiment."""
+    y = np.asarray(y)
+    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.size == 0:
+        raise ValueError(f"y must be a non-empty 1-D array of integer labels, got shape "
+                         f"{y.shape} and dtype {y.dtype}")
+    per_class = v.positive_int("per_class", per_class)
+    seed = v.positive_int("seed", seed, minimum=0)
+    rng = np.random.default_rng(seed)
+    picked = []
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        if len(members) < per_class:
+            raise ValueError(f"per_class={per_class} but class {c} has only {len(members)} "
+                             f"examples")
+        picked.append(rng.choice(members, per_class, replace=False))
+    return np.sort(np.concatenate(picked))

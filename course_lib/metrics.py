@@ -6,9 +6,10 @@ import numpy as np
 from . import _validate as v
 
 __all__ = [
-    "mse", "mae", "bce", "psnr", "mmd", "recall_at_k", "ndcg_at_k", "precision_at_k",
-    "cluster_purity", "masked_psnr", "pca_inpaint", "knn_accuracy", "roc_auc", "pr_auc",
+    "mse", "mae", "bce", "psnr", "ssim", "checkerboard_score", "mmd", "recall_at_k", "ndcg_at_k", "precision_at_k",
+    "cluster_purity", "masked_psnr", "frechet_distance", "pca_inpaint", "knn_accuracy", "roc_auc", "pr_auc",
     "precision_recall_f1", "event_recall", "pca_reconstruction", "pca_curve", "sparsity_stats",
+    "pca_basis", "principal_angles",
 ]
 
 
@@ -59,6 +60,64 @@ def psnr(x, x_hat, *, data_range: float = 1.0, per_example: bool = False):
     return _reduce(per, per_example)
 
 
+def ssim(x, x_hat, *, data_range: float = 1.0, sigma: float = 1.5,
+         per_example: bool = False):
+    """Structural similarity (Wang et al., 2004) of grayscale images, averaged over each image
+    and then over examples: local means, variances and covariance under a Gaussian window of
+    std ``sigma`` pixels (11 x 11 for the standard 1.5), with the paper's K1 = 0.01, K2 = 0.03.
+    1 means identical; unlike PSNR it rewards kept edges and texture over a blurry average.
+
+    x, x_hat: (n, h, w) images, or (n, h*w) for square images.
+    """
+    from scipy.ndimage import gaussian_filter
+
+    data_range = v.number("data_range", data_range, low=0.0, low_open=True)
+    sigma = v.number("sigma", sigma, low=0.0, low_open=True)
+    a = v.array("x", x, ndim=(2, 3))
+    b = v.array("x_hat", x_hat, ndim=(2, 3))
+    v.same_shape("x", a, "x_hat", b)
+    if a.ndim == 2:
+        side = int(round(np.sqrt(a.shape[1])))
+        if side * side != a.shape[1]:
+            raise ValueError(f"x has {a.shape[1]} features per example, not a square image; "
+                             f"pass (n, height, width) arrays")
+        a, b = a.reshape(-1, side, side), b.reshape(-1, side, side)
+
+    def blur(img):  # the window slides over height and width only, never across examples
+        return gaussian_filter(img, sigma=(0, sigma, sigma), truncate=3.5, mode="reflect")
+
+    c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
+    mu_a, mu_b = blur(a), blur(b)
+    var_a = blur(a * a) - mu_a ** 2
+    var_b = blur(b * b) - mu_b ** 2
+    cov = blur(a * b) - mu_a * mu_b
+    s_map = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1)
+                                                         * (var_a + var_b + c2))
+    return _reduce(s_map.reshape(len(a), -1).mean(axis=1, dtype=np.float64), per_example)
+
+
+def checkerboard_score(images, *, per_example: bool = False):
+    """Share of each image's spectral power (mean removed) at the period-2 frequencies — the
+    rows-alternate, columns-alternate and checkerboard patterns that uneven overlap in strided
+    transposed convolutions produces. Photos and clothing images score near 0.001; a pure
+    checkerboard scores 1. images: (n, h, w) with even h and w, or (n, h*w) square."""
+    x = v.array("images", images, ndim=(2, 3))
+    if x.ndim == 2:
+        side = int(round(np.sqrt(x.shape[1])))
+        if side * side != x.shape[1]:
+            raise ValueError(f"images has {x.shape[1]} features per example, not a square "
+                             f"image; pass (n, height, width) arrays")
+        x = x.reshape(-1, side, side)
+    h, w = x.shape[1:]
+    if h % 2 or w % 2:
+        raise ValueError(f"images must have even height and width, got {h} x {w}")
+    power = np.abs(np.fft.fft2(x - x.mean(axis=(1, 2), keepdims=True))) ** 2
+    nyquist = power[:, h // 2, 0] + power[:, 0, w // 2] + power[:, h // 2, w // 2]
+    total = power.sum(axis=(1, 2))
+    per = np.where(total > 0, nyquist / np.maximum(total, 1e-30), 0.0)
+    return _reduce(per, per_example)
+
+
 def mmd(a, b, *, bandwidth: float = 1.0) -> float:
     """Maximum mean discrepancy between two samples (rows are points), with the RBF kernel
     k(x, y) = exp(-||x - y||^2 / (2 bandwidth^2)).
@@ -79,6 +138,30 @@ def mmd(a, b, *, bandwidth: float = 1.0) -> float:
         return float(np.exp(-np.maximum(sq, 0.0) / (2.0 * bandwidth ** 2)).mean())
 
     return float(np.sqrt(max(mean_kernel(a, a) + mean_kernel(b, b) - 2.0 * mean_kernel(a, b), 0.0)))
+
+
+def frechet_distance(a, b) -> float:
+    """Fréchet distance between Gaussians fitted to two samples of features (rows are points):
+    ||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)), the measure behind FID. 0 when the
+    two samples have the same mean and covariance; it needs more rows than columns."""
+    a = v.array("a", a, ndim=2).astype(np.float64)
+    b = v.array("b", b, ndim=2).astype(np.float64)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"a and b must have the same number of columns, got {a.shape[1]} and "
+                         f"{b.shape[1]}")
+    if min(len(a), len(b)) <= a.shape[1]:
+        raise ValueError(f"a and b need more rows than columns ({a.shape[1]}) for a full "
+                         f"covariance, got {len(a)} and {len(b)} rows")
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+
+    def psd_sqrt(m):
+        w, q = np.linalg.eigh(m)
+        return (q * np.sqrt(np.maximum(w, 0.0))) @ q.T
+
+    root = psd_sqrt(cov_a)  # Tr (S_a S_b)^(1/2) = Tr (S_a^(1/2) S_b S_a^(1/2))^(1/2), symmetric
+    cross = np.sqrt(np.maximum(np.linalg.eigvalsh(root @ cov_b @ root), 0.0)).sum()
+    diff = a.mean(0) - b.mean(0)
+    return float(max(diff @ diff + np.trace(cov_a) + np.trace(cov_b) - 2.0 * cross, 0.0))
 
 
 def _ranking_args(scores, held_out, k, exclude):
@@ -240,6 +323,54 @@ def _pca_basis(a):
         cov += c.T @ c
     vals, vecs = np.linalg.eigh(cov)
     return mean, vecs[:, ::-1]  # columns by decreasing variance
+
+
+def pca_basis(x_train, k: int):
+    """PCA fitted on ``x_train`` (rows = examples, any trailing shape flattened): returns
+    ``(mean, components)`` with ``mean`` of shape (d,) and ``components`` of shape (d, k), whose
+    orthonormal columns are the top-``k`` principal directions by decreasing variance (each
+    column's sign is arbitrary). The PCA-k code of ``x`` is ``(x - mean) @ components``."""
+    a = v.array("x_train", x_train, min_ndim=2)
+    a = a.reshape(len(a), -1)
+    if len(a) < 2:
+        raise ValueError(f"x_train needs at least 2 examples to estimate PCA, got {len(a)}")
+    k = v.positive_int("k", k, maximum=a.shape[1])
+    mean, basis = _pca_basis(a)
+    return mean.astype(np.float32), np.ascontiguousarray(basis[:, :k]).astype(np.float32)
+
+
+def _orthonormal_columns(name, m):
+    q, r = np.linalg.qr(m)
+    d = np.abs(np.diag(r))
+    if d.min() <= 1e-10 * max(d.max(), 1e-300):
+        raise ValueError(f"{name} must have linearly independent columns (full column rank), "
+                         f"so that its columns span a {m.shape[1]}-dimensional subspace")
+    return q
+
+
+def principal_angles(a, b) -> np.ndarray:
+    """Principal angles (radians, ascending, in [0, pi/2]) between the column spans of ``a``
+    (d x p) and ``b`` (d x q): min(p, q) angles, all 0 when one span contains the other, all
+    pi/2 when they are orthogonal. Computed from orthonormal bases (QR) and an SVD; small angles
+    come from the sines, so they stay accurate near 0. Each matrix needs full column rank."""
+    v.array("a", a, ndim=2), v.array("b", b, ndim=2)  # checks only: keep float64 precision
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"a and b must have the same number of rows (the ambient dimension), "
+                         f"got {a.shape[0]} and {b.shape[0]}")
+    for name, m in (("a", a), ("b", b)):
+        if m.shape[1] > m.shape[0]:
+            raise ValueError(f"{name} must have at most as many columns as rows (k <= d), got "
+                             f"shape {m.shape}; pass the basis vectors as columns")
+    qa, qb = _orthonormal_columns("a", a), _orthonormal_columns("b", b)
+    if qa.shape[1] < qb.shape[1]:
+        qa, qb = qb, qa  # qb is the smaller span; its angles to the larger one are the answer
+    # both lists run from the largest angle to the smallest: cosines ascending, sines descending
+    cos = np.clip(np.linalg.svd(qa.T @ qb, compute_uv=False)[::-1], 0.0, 1.0)
+    sin = np.clip(np.linalg.svd(qb - qa @ (qa.T @ qb), compute_uv=False), 0.0, 1.0)
+    # arccos loses precision near 0 and arcsin near pi/2: use each where it is accurate
+    angles = np.where(cos ** 2 < 0.5, np.arccos(cos), np.arcsin(sin))
+    return np.sort(angles)
 
 
 def pca_reconstruction(x_train, x_test, k: int) -> np.ndarray:

@@ -8,7 +8,8 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["set_seed", "fit", "ArrayBatches", "scale_for_replicas", "LOSSES", "OPTIMIZERS"]
+__all__ = ["set_seed", "fit", "ArrayBatches", "scale_for_replicas", "LOSSES", "OPTIMIZERS",
+           "pretrain_layerwise", "fit_classifier"]
 
 LOSSES = {
     "mse": "mean_squared_error",
@@ -168,6 +169,11 @@ def fit(model: keras.Model, x, y=None, *, validation=None, loss="mse", optimizer
     history = model.fit(batches, validation_data=val_batches, epochs=epochs, verbose=0,
                         callbacks=cbs, shuffle=False)
     history.epoch_seconds = timer.seconds
+    # TensorFlow's generator registry keeps the finished PyDatasets alive; drop their arrays so a
+    # temporary training set (noisy copies, masked copies...) is freed after training.
+    for b in (batches, val_batches):
+        if b is not None:
+            b.x = b.y = None
     return history
 
 
@@ -185,3 +191,69 @@ def scale_for_replicas(loss):
 
     replicas = tf.distribute.get_strategy().num_replicas_in_sync
     return loss if replicas == 1 else loss * (1.0 / replicas)
+
+
+def pretrain_layerwise(model, x, *, epochs: int = 3, batch_size: int = 256,
+                       learning_rate: float = 2e-3, seed=0, progress: bool = True) -> list:
+    """Greedy layer-wise pretraining of a stacked tied autoencoder (``models.TiedAutoencoder``).
+
+    Level 1 is trained as a one-hidden-layer autoencoder on ``x``; level 2 on level 1's codes,
+    and so on, each pair (encoder layer, its tied mirror) trained alone while the levels below
+    stay fixed. The layers are the model's own, so afterwards the whole stack starts from
+    these weights (fine-tune it with ``fit``). Returns one History per level.
+    """
+    from . import models
+
+    if not isinstance(model, models.TiedAutoencoder):
+        raise TypeError(f"model must be a course_lib TiedAutoencoder (models.tied_autoencoder), "
+                        f"got {type(model).__name__}")
+    x = v.array("x", x, min_ndim=2)
+    epochs = v.positive_int("epochs", epochs)
+    if not isinstance(progress, bool):
+        raise TypeError(f"progress must be True or False, got {progress!r}")
+    inputs = x.reshape(len(x), -1)
+    histories = []
+    for i, (enc, mirror) in enumerate(model.levels, 1):
+        z_in = keras.Input((inputs.shape[1],), name=f"level_{i}_in")
+        shallow = keras.Model(z_in, mirror(enc(z_in)), name=f"level_{i}")
+        # pixels in [0, 1] -> BCE-like targets; deeper levels reconstruct unbounded codes -> MSE
+        if progress:
+            print(f"level {i}: {inputs.shape[1]} -> {enc.units} -> {inputs.shape[1]}")
+        histories.append(fit(shallow, inputs, loss="mse", epochs=epochs, batch_size=batch_size,
+                             learning_rate=learning_rate, seed=seed, progress=progress))
+        inputs = keras.ops.convert_to_numpy(
+            keras.Sequential([keras.Input((inputs.shape[1],)), enc]).predict(
+                inputs, batch_size=256, verbose=0))
+    return histories
+
+
+def fit_classifier(model: keras.Model, x, y, *, validation=None, epochs: int = 30,
+                   batch_size: int = 64, learning_rate: float = 1e-3, seed=0,
+                   progress: bool = False) -> keras.callbacks.History:
+    """Train a softmax classifier (e.g. ``models.classifier_head(encoder, 10)``) on integer
+    labels ``y`` with sparse categorical cross-entropy; reports accuracy. ``validation``: an
+    (x_val, y_val) pair."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    x = v.array("x", x, min_ndim=2)
+    y = np.asarray(y)
+    if y.ndim != 1 or len(y) != len(x) or not np.issubdtype(y.dtype, np.integer):
+        raise ValueError(f"y must be integer class labels, one per example of x ({len(x)}), "
+                         f"got shape {y.shape} and dtype {y.dtype}")
+    n_classes = int(model.output.shape[-1])
+    if y.min() < 0 or y.max() >= n_classes:
+        raise ValueError(f"y must hold labels in [0, {n_classes - 1}] for a {n_classes}-class "
+                         f"model, got [{y.min()}, {y.max()}]")
+    if seed is not None:
+        set_seed(seed)
+    val = None
+    if validation is not None:
+        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+            raise TypeError("validation must be an (x_val, y_val) pair")
+        val = (v.array("validation[0]", validation[0], min_ndim=2), np.asarray(validation[1]))
+    model.compile(optimizer=_optimizer("adam", learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    cbs = [_Progress(v.positive_int("epochs", epochs))] if progress else []
+    return model.fit(ArrayBatches(x, y.astype(np.int64), v.positive_int("batch_size", batch_size),
+                                  seed=0 if seed is None else seed),
+                     validation_data=val, epochs=epochs, verbose=0, callbacks=cbs, shuffle=False)

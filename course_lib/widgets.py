@@ -11,7 +11,7 @@ from . import _validate as v
 
 __all__ = [
     "Explorer", "code_size_explorer", "retrieval_explorer", "threshold_explorer",
-    "sparsity_explorer",
+    "sparsity_explorer", "latent_explorer", "beta_explorer", "noise_explorer",
 ]
 
 
@@ -249,6 +249,165 @@ def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "to
 
 
 
+def latent_explorer(model, *, span=(-3.0, 3.0), steps: int = 61, codes=None, labels=None,
+                    image_shape=None, title: str = "") -> Explorer:
+    """Two sliders (z1, z2) -> the image a 2-D code decodes to. ``model``: an Autoencoder with a
+    2-number code (``model.decode``) or a function from (m, 2) codes to images. With ``codes``
+    (n, 2) (and optionally class ``labels``) the left panel shows them, with the chosen point."""
+    from . import plots
+
+    if hasattr(model, "decode") and hasattr(model, "code_size"):
+        if model.code_size != 2:
+            raise ValueError(f"model must have a 2-number code, got code_size {model.code_size}")
+        decode = model.decode
+    elif callable(model):
+        decode = model
+    else:
+        raise TypeError(f"model must be an Autoencoder with code_size 2 or a decode function, "
+                        f"got {type(model).__name__}")
+    if not isinstance(span, (tuple, list)) or len(span) != 2:
+        raise TypeError(f"span must be a pair (low, high), got {span!r}")
+    lo, hi = v.number("span[0]", span[0]), v.number("span[1]", span[1])
+    if hi <= lo:
+        raise ValueError(f"span must have low < high, got {span!r}")
+    steps = v.positive_int("steps", steps, minimum=2, maximum=1001)
+    if codes is not None:
+        codes = v.array("codes", codes, ndim=2)
+        if codes.shape[1] != 2:
+            raise ValueError(f"codes must have shape (n, 2), got {codes.shape}")
+        if labels is not None:
+            labels = v.array("labels", labels, ndim=1).astype(int)
+            if len(labels) != len(codes):
+                raise ValueError(f"labels must have one entry per code: {len(codes)}, "
+                                 f"got {len(labels)}")
+    elif labels is not None:
+        raise ValueError("labels need codes: pass codes=(n, 2) array as well")
+
+    def compute(z1, z2):
+        z = np.array([[z1, z2]], np.float32)
+        return {"z": z[0], "image": plots.as_images(np.asarray(decode(z)), "decode(z)",
+                                                    image_shape)[0]}
+
+    def render(r):
+        fig, axes = plt.subplots(1, 2 if codes is not None else 1, figsize=(
+            7 if codes is not None else 3.2, 3.2), squeeze=False)
+        if codes is not None:
+            ax = axes[0, 0]
+            ax.scatter(codes[:, 0], codes[:, 1], s=2, alpha=0.5,
+                       c=labels if labels is not None else "lightgray", cmap="tab10",
+                       vmin=0, vmax=9)
+            ax.plot(*r["z"], "k+", ms=16, mew=2)
+            ax.set(xlim=(lo, hi), ylim=(lo, hi), xlabel="z1", ylabel="z2", aspect="equal")
+        ax = axes[0, -1]
+        ax.imshow(np.clip(r["image"], 0, 1), cmap="gray", vmin=0, vmax=1)
+        ax.set_xticks([]), ax.set_yticks([])
+        ax.set_title(f"z = ({r['z'][0]:.2f}, {r['z'][1]:.2f})", fontsize=10)
+        fig.tight_layout()
+        return fig
+
+    values = np.linspace(lo, hi, steps)
+    start = float(values[np.argmin(np.abs(values))])
+    sliders = {name: W.FloatSlider(value=start, min=lo, max=hi, step=float(values[1] - values[0]),
+                                   description=name, continuous_update=False)
+               for name in ("z1", "z2")}
+    return Explorer(compute, render, sliders,
+                    title=title or "Drag z1 and z2: every point of the code space decodes "
+                                   "to an image")
+
+
+def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = "conv",
+                  latent_dim: int = 8, filters=(16, 32), hidden=(256,), epochs: int = 5,
+                  batch_size: int = 256, learning_rate: float = 2e-3, n_images: int = 8,
+                  seed: int = 0, progress: bool = True) -> Explorer:
+    """Train one VAE per beta once (cached in memory; one progress bar over all of them), then
+    a slider over beta shows test images, their reconstructions and samples from the prior.
+    kind: 'conv' (``models.conv_vae(x.shape[1:], latent_dim, filters)``) or 'dense'
+    (``models.vae(x.shape[1:], latent_dim, hidden)``). Each cached result holds the test 'rate'
+    (mean KL) and 'distortion' (mean reconstruction BCE), both in nats per image; epochs,
+    batch_size and learning_rate go to ``training.fit``;
+    ``explorer.results`` is {beta: result} and ``explorer.models`` {beta: model}."""
+    from . import models, training
+
+    x_train = v.array("x_train", x_train, min_ndim=2, unit_range=True)
+    x_test = v.array("x_test", x_test, min_ndim=2, unit_range=True)
+    if x_train.shape[1:] != x_test.shape[1:]:
+        raise ValueError(f"x_train and x_test must have the same image shape, "
+                         f"got {x_train.shape[1:]} and {x_test.shape[1:]}")
+    if not isinstance(kind, str) or kind not in ("conv", "dense"):
+        raise ValueError(f"kind must be 'conv' or 'dense', got {kind!r}")
+    if kind == "conv" and x_train.ndim not in (3, 4):
+        raise ValueError(f"kind='conv' needs images shaped (n, h, w) or (n, h, w, c), got "
+                         f"x_train of shape {x_train.shape}; load with flatten=False")
+    if not isinstance(betas, (tuple, list)) or not betas:
+        raise TypeError(f"betas must be a non-empty tuple of numbers, got {betas!r}")
+    betas = tuple(v.number(f"betas[{i}]", b, low=0.0) for i, b in enumerate(betas))
+    if len(set(betas)) != len(betas):
+        raise ValueError(f"betas must not repeat a value, got {betas}")
+    n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
+    epochs = v.positive_int("epochs", epochs)
+    batch_size = v.positive_int("batch_size", batch_size)
+    v.number("learning_rate", learning_rate, low=0.0, low_open=True)
+
+    cache = {}
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(betas) * epochs, desc="training one VAE per β", unit="epoch")
+    updates = [_epoch_bar_callback(bar)] if bar is not None else []
+    for beta in betas:
+        training.set_seed(seed)
+        if kind == "conv":
+            model = models.conv_vae(x_train.shape[1:], latent_dim, filters, beta=beta, seed=seed)
+        else:
+            model = models.vae(x_train.shape[1:], latent_dim, hidden, beta=beta, seed=seed)
+        history = training.fit(model, x_train, loss=None, epochs=epochs, batch_size=batch_size,
+                               learning_rate=learning_rate, seed=seed, progress=False,
+                               callbacks=updates)
+        terms = model.elbo_terms(x_test, seed=seed)
+        cache[beta] = {"beta": beta, "model": model, "history": history.history,
+                       "rate": float(terms["kl"].mean()),
+                       "distortion": float(terms["reconstruction"].mean()),
+                       "originals": x_test[:n_images],
+                       "reconstructions": model.reconstruct(x_test[:n_images]),
+                       "samples": model.sample(n_images, seed=seed)}
+    if bar is not None:
+        bar.close()
+
+    def compute(beta):
+        if beta not in cache:
+            raise ValueError(f"beta must be one of {betas}, got {beta!r}")
+        return cache[beta]
+
+    def render(r):
+        from . import plots
+
+        return plots.image_row_grid(
+            {"test image": r["originals"], "reconstruction": r["reconstructions"],
+             "prior sample": r["samples"]}, n=n_images,
+            title=f"β = {r['beta']:g}: rate {r['rate']:.1f} nats (KL), "
+                  f"distortion {r['distortion']:.1f} nats (BCE)")
+
+    slider = W.SelectionSlider(options=list(betas), value=betas[min(1, len(betas) - 1)],
+                               description="β", continuous_update=False)
+    explorer = Explorer(compute, render, {"beta": slider},
+                        title="Drag β: a larger β buys a smoother code with blurrier images")
+    explorer.models = {b: c["model"] for b, c in cache.items()}
+    explorer.results = cache
+    return explorer
+
+
+def _epoch_bar_callback(bar):
+    """A Keras callback that advances a tqdm ``bar`` by one step per epoch."""
+    import keras
+
+    class _Step(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            bar.update(1)
+
+    return _Step()
+
+
 def retrieval_explorer(query_images, query_codes, db_images, db_codes, *, query_labels=None,
                        db_labels=None, k: int = 8, class_names=None) -> Explorer:
     """Image search by code: a slider picks a query image; its ``k`` nearest database images
@@ -288,3 +447,51 @@ def retrieval_explorer(query_images, query_codes, db_images, db_codes, *, query_
 
     slider = W.IntSlider(value=0, min=0, max=len(q) - 1, description="query", continuous_update=False)
     return Explorer(compute, render, {"query": slider}, title="Image search by code")
+
+
+def noise_explorer(denoisers: dict, x, sigmas=(0.1, 0.2, 0.3, 0.4, 0.5), *, n_images: int = 6,
+                   seed: int = 0) -> Explorer:
+    """A noise-level slider: clean, noisy and denoised test images for each model in
+    ``denoisers`` ({label: Autoencoder}), with PSNR over all of ``x``. Everything is computed
+    once per sigma up front, so sliding is instant."""
+    from . import data, metrics, plots
+
+    if not isinstance(denoisers, dict) or not denoisers:
+        raise TypeError("denoisers must be a non-empty dict {label: trained autoencoder}")
+    for label, model in denoisers.items():
+        if not hasattr(model, "reconstruct"):
+            raise TypeError(f"denoisers[{label!r}] must be a course_lib Autoencoder, got "
+                            f"{type(model).__name__}")
+    x = v.array("x", x, min_ndim=2, unit_range=True)
+    sigmas = tuple(v.number(f"sigmas[{i}]", s, low=0.0, high=1.0) for i, s in enumerate(sigmas))
+    if not sigmas or len(set(sigmas)) != len(sigmas):
+        raise ValueError(f"sigmas must be a non-empty tuple of distinct noise levels in [0, 1], "
+                         f"got {sigmas}")
+    n_images = v.positive_int("n_images", n_images, maximum=len(x))
+
+    cache = {}
+    for s in sigmas:
+        noisy = data.add_gaussian_noise(x, s, seed=seed)
+        outs = {label: m.reconstruct(noisy) for label, m in denoisers.items()}
+        cache[s] = {"sigma": s, "clean": x[:n_images], "noisy": noisy[:n_images],
+                    "psnr": {"noisy input": metrics.psnr(x, noisy),
+                             **{label: metrics.psnr(x, o) for label, o in outs.items()}},
+                    "denoised": {label: o[:n_images] for label, o in outs.items()}}
+
+    def compute(sigma):
+        if sigma not in cache:
+            raise ValueError(f"sigma must be one of {sigmas}, got {sigma!r}")
+        return cache[sigma]
+
+    def render(r):
+        rows = {"clean": r["clean"], f"noisy\n{r['psnr']['noisy input']:.1f} dB": r["noisy"]}
+        for label, imgs in r["denoised"].items():
+            rows[f"{label}\n{r['psnr'][label]:.1f} dB"] = imgs
+        return plots.image_row_grid(rows, n=n_images,
+                                    title=f"test noise sigma = {r['sigma']:g} (PSNR over "
+                                          f"{len(x)} images)")
+
+    slider = W.SelectionSlider(options=list(sigmas), value=sigmas[min(1, len(sigmas) - 1)],
+                               description="noise σ", continuous_update=False)
+    return Explorer(compute, render, {"sigma": slider},
+                    title="Drag the slider: how far does each denoiser hold up?")
