@@ -46,8 +46,12 @@ class Explorer:
         plt.close(fig)
         return self.result
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _ipython_display_(self, **kwargs):
+        # display() instead of delegating _repr_mimebundle_: ipywidgets 7 (Colab's version)
+        # widgets only have _ipython_display_, ipywidgets 8 widgets only _repr_mimebundle_.
+        from IPython.display import display
+
+        display(self.widget)
 
 
 def code_size_explorer(x_train, x_test, code_sizes=(2, 8, 32, 64), *, hidden=(128,),

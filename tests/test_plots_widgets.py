@@ -113,3 +113,18 @@ def test_latent_scatter_and_grid():
 def test_latent_plots_bad_inputs(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_explorer_displays_with_the_installed_ipywidgets():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()  # display() only calls display hooks inside an IPython shell
+    ex = widgets.Explorer(lambda k: {"k": k}, lambda r: plots.sweep_curves(
+        {"a": ([1, 2], [r["k"], 1])}, xlabel="x"), {"k": widgets.W.IntSlider(value=2)})
+    with capture_output() as cap:
+        display(ex)  # ipywidgets 7 and 8 expose different display hooks; both must work
+    views = [o.data for o in cap.outputs if "application/vnd.jupyter.widget-view+json" in o.data]
+    assert views and views[0]["application/vnd.jupyter.widget-view+json"]["model_id"] == \
+        ex.widget.model_id
