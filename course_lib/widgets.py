@@ -3,6 +3,8 @@
 ``explorer.controls[name].value`` headlessly and read ``explorer.result``."""
 from __future__ import annotations
 
+import io
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
@@ -36,14 +38,18 @@ class Explorer:
         return {name: c.value for name, c in self.controls.items()}
 
     def update(self):
-        from IPython.display import display
+        from IPython.display import Image, display
 
         self.result = self.compute(**self.values())
         fig = self.render(self.result)
+        # A PNG, not the Figure object: a Figure only renders as an image where the inline
+        # backend is active, and shows as "<Figure size ...>" text under any other backend.
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=80, bbox_inches="tight")
+        plt.close(fig)
         with self.output:
             self.output.clear_output(wait=True)
-            display(fig)
-        plt.close(fig)
+            display(Image(data=png.getvalue(), format="png"))
         return self.result
 
     def _ipython_display_(self, **kwargs):

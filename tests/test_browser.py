@@ -39,11 +39,13 @@ def jupyterlab(tmp_path):
     token, port = secrets.token_hex(16), _free_port()
     log = open(tmp_path / "jupyterlab.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1",
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", "--allow-root",
          f"--port={port}", f"--IdentityProvider.token={token}",
          f"--ServerApp.root_dir={tmp_path}", "--LabApp.news_url=None",
          "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+        stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+        # a learner's kernel: the test suite's Agg backend (tests/conftest.py) stays out of it
+        env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
