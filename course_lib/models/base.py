@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import _validate as v
 
-__all__ = ["Autoencoder", "BUILDERS", "builder", "ACTIVATIONS", "check_activation"]
+__all__ = ["Autoencoder", "BUILDERS", "builder", "ACTIVATIONS", "check_activation",
+           "check_image_shape"]
 
 ACTIVATIONS = frozenset({"linear", "relu", "elu", "selu", "gelu", "leaky_relu", "sigmoid",
                          "tanh", "softplus", "silu"})
@@ -32,6 +33,20 @@ def check_activation(name, value):
         raise TypeError(f"{name} must be an activation name (one of {sorted(ACTIVATIONS)}), "
                         f"got {value!r}")
     return v.choice(name, value, ACTIVATIONS)
+
+
+def check_image_shape(image_shape, n_halvings: int = 0) -> tuple:
+    """(h, w) or (h, w, c) with h and w divisible by 2 ** n_halvings (one per stride-2 layer)."""
+    if not isinstance(image_shape, (tuple, list)) or len(image_shape) not in (2, 3):
+        raise TypeError(f"image_shape must be (height, width) or (height, width, channels), "
+                        f"got {image_shape!r}")
+    shape = v.int_tuple("image_shape", tuple(image_shape))
+    step = 2 ** n_halvings
+    if shape[0] % step or shape[1] % step:
+        raise ValueError(f"image_shape height and width must be divisible by 2 ** len(filters) "
+                         f"= {step} (each stride-2 layer halves them), got {shape}; use fewer "
+                         f"filters or pad the images")
+    return shape
 
 
 @keras.saving.register_keras_serializable(package="course_lib")

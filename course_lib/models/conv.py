@@ -13,18 +13,11 @@ import numpy as np
 from keras import layers
 
 from .. import _validate as v
-from .base import Autoencoder, builder, check_activation
+from .base import Autoencoder, builder, check_activation, check_image_shape
 
 __all__ = ["conv_autoencoder", "UPSAMPLING"]
 
 UPSAMPLING = ("transpose", "upsample")
-
-
-def _image_shape(image_shape):
-    if not isinstance(image_shape, (tuple, list)) or len(image_shape) not in (2, 3):
-        raise TypeError(f"image_shape must be (height, width) or (height, width, channels), "
-                        f"got {image_shape!r}")
-    return v.int_tuple("image_shape", tuple(image_shape))
 
 
 @builder(example=dict(image_shape=(8, 8), filters=(4, 8), code_size=3), input_shape=(8, 8))
@@ -40,18 +33,14 @@ def conv_autoencoder(image_shape=(28, 28), filters=(16, 32), code_size=None, *,
     feature map as the code, or an int for a Dense bottleneck. upsampling: 'transpose'
     (Conv2DTranspose, stride 2) or 'upsample' (nearest UpSampling2D then Conv2D).
     """
-    shape = _image_shape(image_shape)
     filters = v.int_tuple("filters", filters, allow_empty=False)
+    shape = check_image_shape(image_shape, len(filters))
     if code_size is not None:
         code_size = v.positive_int("code_size", code_size)
     kernel_size = v.positive_int("kernel_size", kernel_size, maximum=7)
     v.choice("upsampling", upsampling, UPSAMPLING)
     act = check_activation("activation", activation)
     out_act = check_activation("output_activation", output_activation)
-    scale = 2 ** len(filters)
-    if shape[0] % scale or shape[1] % scale:
-        raise ValueError(f"image_shape {shape[:2]} must be divisible by 2 ** len(filters) = "
-                         f"{scale}; use fewer filters or pad the images")
     channels = shape[2] if len(shape) == 3 else 1
 
     x_in = keras.Input(shape, name="image")

@@ -21,7 +21,7 @@ import numpy as np
 from keras import layers, ops
 
 from .. import _validate as v
-from .base import Autoencoder, builder, check_activation
+from .base import Autoencoder, builder, check_activation, check_image_shape
 from .dense import _input_shape
 
 __all__ = ["Sampling", "VAE", "vae", "conv_vae"]
@@ -251,18 +251,6 @@ def vae(input_dim, latent_dim: int = 2, hidden=(256,), *, beta: float = 1.0,
     return VAE(encoder, decoder, beta=beta, seed=seed, name=name)
 
 
-def _image_shape(image_shape, n_down):
-    if not isinstance(image_shape, (tuple, list)) or len(image_shape) not in (2, 3):
-        raise TypeError(f"image_shape must be (height, width) or (height, width, channels), "
-                        f"got {image_shape!r}")
-    shape = v.int_tuple("image_shape", tuple(image_shape))
-    step = 2 ** n_down
-    if shape[0] % step or shape[1] % step:
-        raise ValueError(f"image_shape height and width must be divisible by 2**len(filters) = "
-                         f"{step} (each conv layer halves them), got {shape}")
-    return shape
-
-
 @builder(example=dict(image_shape=(8, 8), latent_dim=2, filters=(4, 4), beta=2.0),
          input_shape=(8, 8))
 def conv_vae(image_shape=(28, 28, 1), latent_dim: int = 2, filters=(16, 32), *, hidden=(),
@@ -274,7 +262,7 @@ def conv_vae(image_shape=(28, 28, 1), latent_dim: int = 2, filters=(16, 32), *, 
     the input's channels. image_shape: (h, w) or (h, w, c), h and w divisible by
     2**len(filters). Train with ``training.fit(model, x, loss=None)``."""
     filters = v.int_tuple("filters", filters, allow_empty=False)
-    shape = _image_shape(image_shape, len(filters))
+    shape = check_image_shape(image_shape, len(filters))
     latent_dim = v.positive_int("latent_dim", latent_dim)
     hidden = v.int_tuple("hidden", hidden)
     act = check_activation("activation", activation)
