@@ -21,7 +21,7 @@ LIMIT_SECONDS = 90.0
 LIMIT_MB = 1536.0
 MARK = "NBVAL_CHECK_OUTPUT"
 
-__all__ = ["execute_notebook", "run_lesson", "machine", "main"]
+__all__ = ["execute_notebook", "run_lesson", "machine", "merge_rows", "main"]
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -138,6 +138,13 @@ def _markdown(rows, info) -> str:
     return "\n".join(out) + "\n"
 
 
+def merge_rows(old: list, new: list) -> list:
+    """The rows of ``old`` with those of the same lessons replaced by ``new``, by lesson name."""
+    by_name = {r["lesson"]: r for r in old}
+    by_name.update({r["lesson"]: r for r in new})
+    return [by_name[name] for name in sorted(by_name)]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("lessons", nargs="*", help="lesson names (default: every lessons/NN_*.ipynb)")
@@ -155,6 +162,9 @@ def main(argv=None) -> int:
     info = machine()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.lessons and (out / "lessons.json").is_file():
+        # naming lessons re-measures just those: keep the other rows of the existing table
+        rows = merge_rows(json.loads((out / "lessons.json").read_text())["lessons"], rows)
     (out / "lessons.md").write_text(_markdown(rows, info))
     (out / "lessons.json").write_text(json.dumps({"machine": info, "lessons": rows}, indent=1) + "\n")
     print(f"wrote {out / 'lessons.md'} and {out / 'lessons.json'}")

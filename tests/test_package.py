@@ -50,3 +50,13 @@ def test_a_lesson_gives_identical_checkpoint_lines_twice():
     first, second = (run_lesson(ROOT / "lessons" / "02_losses.ipynb") for _ in range(2))
     assert first["passed"] and first["verdicts"], first["error"]
     assert first["verdicts"] == second["verdicts"]  # measured numbers included, not only verdicts
+
+
+def test_bench_merge_keeps_other_lessons_and_replaces_named_ones():
+    from course_lib.bench import merge_rows
+
+    old = [{"lesson": "01_a", "seconds": 1.0}, {"lesson": "02_b", "seconds": 2.0}]
+    new = [{"lesson": "02_b", "seconds": 5.0}, {"lesson": "03_c", "seconds": 3.0}]
+    merged = merge_rows(old, new)
+    assert [r["lesson"] for r in merged] == ["01_a", "02_b", "03_c"]
+    assert merged[1]["seconds"] == 5.0 and merged[0]["seconds"] == 1.0
