@@ -69,6 +69,34 @@ def jupyterlab(tmp_path):
         log.close()
 
 
+def _run_all_cells(page):
+    """Run > Run All Cells, once the kernel is connected, and check that execution started.
+
+    The toolbar's execution indicator reads 'idle' before any kernel is attached, and JupyterLab
+    silently skips cells run before then; the status bar's 'Python 3 (ipykernel) | Idle' appears
+    only once the kernel is connected and idle.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-StatusBar-TextItem')]
+                 .some(e => /\\|\\s*Idle\\s*$/.test(e.textContent))""", timeout=120_000)
+    # A click that lands in that gap is lost, so it is repeated (at most twice) until a code cell
+    # shows [*] or [n] in its prompt; a kernel that never runs anything still fails the test.
+    for attempt in range(3):
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                         .some(e => /\\[(\\*|\\d+)\\]/.test(e.textContent))""",
+                timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def test_code_size_slider_changes_the_reconstruction_in_chromium(jupyterlab):
     from playwright.sync_api import sync_playwright
 
@@ -81,10 +109,7 @@ def test_code_size_slider_changes_the_reconstruction_in_chromium(jupyterlab):
         try:
             page.goto(f"{url}/lab/tree/{LESSON}?token={token}")
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=90_000)
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                   timeout=90_000)
-            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+            _run_all_cells(page)
 
             # the explorer: a slider plus an output area holding the reconstruction figure
             handle = page.wait_for_selector(".jp-OutputArea .noUi-handle", timeout=300_000)

@@ -220,6 +220,22 @@ def _heads(h, latent_dim):
     return [mu, log_var]
 
 
+def _shared_args(latent_dim, hidden, activation, name, beta):
+    """The checks both builders share; returns (latent_dim, hidden, activation)."""
+    latent_dim = v.positive_int("latent_dim", latent_dim)
+    hidden = v.int_tuple("hidden", hidden)
+    act = check_activation("activation", activation)
+    _check_name(name)
+    v.number("beta", beta, low=0.0)
+    return latent_dim, hidden, act
+
+
+def _dense_stack(h, sizes, act, prefix):
+    for i, units in enumerate(sizes, 1):
+        h = layers.Dense(units, activation=act, name=f"{prefix}_{i}")(h)
+    return h
+
+
 @builder(example=dict(input_dim=12, latent_dim=2, hidden=(8,), beta=0.5), input_shape=(12,))
 def vae(input_dim, latent_dim: int = 2, hidden=(256,), *, beta: float = 1.0,
         activation: str = "relu", seed: int = 0, name: str = "vae") -> VAE:
@@ -227,23 +243,16 @@ def vae(input_dim, latent_dim: int = 2, hidden=(256,), *, beta: float = 1.0,
     z -> reversed(hidden)... -> sigmoid output of the input's shape (an int or e.g. (28, 28)).
     Train with ``training.fit(model, x, loss=None)``; pixels must lie in [0, 1]."""
     shape = _input_shape(input_dim)
-    latent_dim = v.positive_int("latent_dim", latent_dim)
-    hidden = v.int_tuple("hidden", hidden)
-    act = check_activation("activation", activation)
-    _check_name(name)
-    v.number("beta", beta, low=0.0)
+    latent_dim, hidden, act = _shared_args(latent_dim, hidden, activation, name, beta)
     flat = int(np.prod(shape))
 
     x_in = keras.Input(shape, name="image" if len(shape) > 1 else "x")
     h = layers.Flatten(name="flatten")(x_in) if len(shape) > 1 else x_in
-    for i, units in enumerate(hidden, 1):
-        h = layers.Dense(units, activation=act, name=f"enc_{i}")(h)
+    h = _dense_stack(h, hidden, act, "enc")
     encoder = keras.Model(x_in, _heads(h, latent_dim), name="encoder")
 
     z_in = keras.Input((latent_dim,), name="code_in")
-    h = z_in
-    for i, units in enumerate(reversed(hidden), 1):
-        h = layers.Dense(units, activation=act, name=f"dec_{i}")(h)
+    h = _dense_stack(z_in, tuple(reversed(hidden)), act, "dec")
     out = layers.Dense(flat, activation="sigmoid", name="reconstruction")(h)
     if len(shape) > 1:
         out = layers.Reshape(shape, name="unflatten")(out)
@@ -263,11 +272,7 @@ def conv_vae(image_shape=(28, 28, 1), latent_dim: int = 2, filters=(16, 32), *, 
     2**len(filters). Train with ``training.fit(model, x, loss=None)``."""
     filters = v.int_tuple("filters", filters, allow_empty=False)
     shape = check_image_shape(image_shape, len(filters))
-    latent_dim = v.positive_int("latent_dim", latent_dim)
-    hidden = v.int_tuple("hidden", hidden)
-    act = check_activation("activation", activation)
-    _check_name(name)
-    v.number("beta", beta, low=0.0)
+    latent_dim, hidden, act = _shared_args(latent_dim, hidden, activation, name, beta)
     channels = shape[2] if len(shape) == 3 else 1
     small = (shape[0] // 2 ** len(filters), shape[1] // 2 ** len(filters), filters[-1])
 
@@ -276,14 +281,11 @@ def conv_vae(image_shape=(28, 28, 1), latent_dim: int = 2, filters=(16, 32), *, 
     for i, f in enumerate(filters, 1):
         h = layers.Conv2D(f, 3, strides=2, padding="same", activation=act, name=f"conv_{i}")(h)
     h = layers.Flatten(name="flatten")(h)
-    for i, units in enumerate(hidden, 1):
-        h = layers.Dense(units, activation=act, name=f"enc_{i}")(h)
+    h = _dense_stack(h, hidden, act, "enc")
     encoder = keras.Model(x_in, _heads(h, latent_dim), name="encoder")
 
     z_in = keras.Input((latent_dim,), name="code_in")
-    h = z_in
-    for i, units in enumerate(reversed(hidden), 1):
-        h = layers.Dense(units, activation=act, name=f"dec_{i}")(h)
+    h = _dense_stack(z_in, tuple(reversed(hidden)), act, "dec")
     h = layers.Dense(int(np.prod(small)), activation=act, name="dec_project")(h)
     h = layers.Reshape(small, name="to_feature_map")(h)
     for i, f in enumerate(reversed(filters), 1):
