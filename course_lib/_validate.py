@@ -74,3 +74,15 @@ def same_shape(name_a, a, name_b, b):
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, "
                          f"got {a.shape} and {b.shape}")
+
+
+def square_images(name, x, hint="pass (n, height, width) arrays"):
+    """(n, h, w[, ...]) stays as it is; (n, side*side) becomes (n, side, side); any other
+    flat width is refused with ``hint`` saying what to pass instead."""
+    if x.ndim != 2:
+        return x
+    side = int(round(np.sqrt(x.shape[1])))
+    if side * side != x.shape[1]:
+        raise ValueError(f"{name} has {x.shape[1]} features per example, not a square image; "
+                         f"{hint}")
+    return x.reshape(len(x), side, side)

@@ -59,12 +59,7 @@ def jpeg_roundtrip(images, quality: int):
 
     x = v.array("images", images, ndim=(2, 3), unit_range=True)
     quality = v.positive_int("quality", quality, maximum=95)
-    imgs = x
-    if x.ndim == 2:
-        side = int(round(np.sqrt(x.shape[1])))
-        if side * side != x.shape[1]:
-            raise ValueError(f"images has {x.shape[1]} features, not a square image")
-        imgs = x.reshape(len(x), side, side)
+    imgs = v.square_images("images", x)
     decoded, bits = [], []
     for img in imgs:
         buf = io.BytesIO()

@@ -610,12 +610,7 @@ def mask_blocks(x, size: int, *, seed: int = 0, value: float = 0.0, return_mask:
     x: (n, h, w) images or (n, h*w) square images flattened; the output has x's shape. With
     ``return_mask=True`` also return the boolean mask (True where a pixel was hidden)."""
     x = v.array("x", x, ndim=(2, 3))
-    imgs = x
-    if x.ndim == 2:
-        side = int(round(np.sqrt(x.shape[1])))
-        if side * side != x.shape[1]:
-            raise ValueError(f"x has {x.shape[1]} features, not a square image; pass (n, h, w)")
-        imgs = x.reshape(len(x), side, side)
+    imgs = v.square_images("x", x)
     n, h, w = imgs.shape
     size = v.positive_int("size", size, maximum=min(h, w))
     value = v.number("value", value)

@@ -76,12 +76,7 @@ def ssim(x, x_hat, *, data_range: float = 1.0, sigma: float = 1.5,
     a = v.array("x", x, ndim=(2, 3))
     b = v.array("x_hat", x_hat, ndim=(2, 3))
     v.same_shape("x", a, "x_hat", b)
-    if a.ndim == 2:
-        side = int(round(np.sqrt(a.shape[1])))
-        if side * side != a.shape[1]:
-            raise ValueError(f"x has {a.shape[1]} features per example, not a square image; "
-                             f"pass (n, height, width) arrays")
-        a, b = a.reshape(-1, side, side), b.reshape(-1, side, side)
+    a, b = v.square_images("x", a), v.square_images("x_hat", b)
 
     def blur(img):  # the window slides over height and width only, never across examples
         return gaussian_filter(img, sigma=(0, sigma, sigma), truncate=3.5, mode="reflect")
@@ -102,12 +97,7 @@ def checkerboard_score(images, *, per_example: bool = False):
     transposed convolutions produces. Photos and clothing images score near 0.001; a pure
     checkerboard scores 1. images: (n, h, w) with even h and w, or (n, h*w) square."""
     x = v.array("images", images, ndim=(2, 3))
-    if x.ndim == 2:
-        side = int(round(np.sqrt(x.shape[1])))
-        if side * side != x.shape[1]:
-            raise ValueError(f"images has {x.shape[1]} features per example, not a square "
-                             f"image; pass (n, height, width) arrays")
-        x = x.reshape(-1, side, side)
+    x = v.square_images("images", x)
     h, w = x.shape[1:]
     if h % 2 or w % 2:
         raise ValueError(f"images must have even height and width, got {h} x {w}")

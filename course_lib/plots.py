@@ -19,13 +19,7 @@ def as_images(x, name="x", image_shape=None) -> np.ndarray:
     x = v.array(name, x, min_ndim=2)
     if image_shape is not None:
         return x.reshape((len(x),) + tuple(image_shape))
-    if x.ndim == 2:
-        side = int(round(np.sqrt(x.shape[1])))
-        if side * side != x.shape[1]:
-            raise ValueError(f"{name} has {x.shape[1]} features, not a square image; "
-                             f"pass image_shape=(h, w)")
-        return x.reshape(len(x), side, side)
-    return x
+    return v.square_images(name, x, hint="pass image_shape=(h, w)")
 
 
 def image_row_grid(rows: dict, *, n: int = 8, image_shape=None, title=None, cmap="gray",

@@ -52,6 +52,7 @@ class AdversarialAutoencoder(Autoencoder):
     dimensions; needs code_size >= 2). The discriminator maps a code to one logit.
     Inference (``encode``/``reconstruct``) is deterministic; only training samples the prior.
     """
+    _SUBMODELS = ("encoder", "decoder", "discriminator")
 
     def __init__(self, encoder, decoder, discriminator, *, prior: str = "gaussian",
                  prior_scale: float = 1.0, adversarial_weight: float = 1.0,
@@ -184,19 +185,10 @@ class AdversarialAutoencoder(Autoencoder):
     # --- saving --------------------------------------------------------------------------
     def get_config(self):
         config = super().get_config()
-        config.update(discriminator=keras.saving.serialize_keras_object(self.discriminator),
-                      prior=self.prior, prior_scale=self.prior_scale,
+        config.update(prior=self.prior, prior_scale=self.prior_scale,
                       adversarial_weight=self.adversarial_weight,
                       reconstruction_loss=self.reconstruction_loss, seed=self.seed)
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        disc = keras.saving.deserialize_keras_object(config.pop("discriminator"))
-        return cls(encoder, decoder, disc, **config)
 
 
 @builder(example=dict(input_dim=12, code_size=2, hidden=(8,), prior="mixture"), input_shape=(12,))

@@ -80,15 +80,17 @@ class Autoencoder(keras.Model):
     def reconstruct(self, x, batch_size: int = 256) -> np.ndarray:
         return self.predict(np.asarray(x, np.float32), batch_size=batch_size, verbose=0)
 
+    # The sub-models a subclass's __init__ takes first, in order; saved as nested configs.
+    _SUBMODELS = ("encoder", "decoder")
+
     def get_config(self):
         config = super().get_config()
-        config.update(encoder=keras.saving.serialize_keras_object(self.encoder),
-                      decoder=keras.saving.serialize_keras_object(self.decoder))
+        config.update({k: keras.saving.serialize_keras_object(getattr(self, k))
+                       for k in self._SUBMODELS})
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        return cls(encoder, decoder, **config)
+        parts = [keras.saving.deserialize_keras_object(config.pop(k)) for k in cls._SUBMODELS]
+        return cls(*parts, **config)

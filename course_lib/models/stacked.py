@@ -60,6 +60,7 @@ class DenseTranspose(layers.Layer):
 class TiedAutoencoder(Autoencoder):
     """Dense encoder + a decoder of ``DenseTranspose`` layers built from it (not stored: it is
     rebuilt from the encoder on load, and its biases are restored with the weights)."""
+    _SUBMODELS = ("encoder",)
 
     def __init__(self, encoder: keras.Model, *, activation: str = "relu",
                  output_activation: str = "sigmoid", **kwargs):
@@ -91,16 +92,8 @@ class TiedAutoencoder(Autoencoder):
         return list(self._pairs)
 
     def get_config(self):
-        config = super().get_config()
-        config.pop("decoder")
-        return {**config, "activation": self.activation_name,
+        return {**super().get_config(), "activation": self.activation_name,
                 "output_activation": self.output_activation_name}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        return cls(encoder, **config)
 
 
 @builder(example=dict(input_dim=12, code_size=3, hidden=(8,)), input_shape=(12,))
