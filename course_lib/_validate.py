@@ -86,3 +86,9 @@ def square_images(name, x, hint="pass (n, height, width) arrays"):
         raise ValueError(f"{name} has {x.shape[1]} features per example, not a square image; "
                          f"{hint}")
     return x.reshape(len(x), side, side)
+
+
+def distinct(name, values):
+    if len(set(values)) != len(values):
+        raise ValueError(f"{name} must not repeat a value, got {values}")
+    return values

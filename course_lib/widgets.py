@@ -72,18 +72,12 @@ def code_size_explorer(x_train, x_test, code_sizes=(2, 8, 32, 64), *, hidden=(12
     if x_train.shape[1] != x_test.shape[1]:
         raise ValueError(f"x_train and x_test must have the same number of features, "
                          f"got {x_train.shape[1]} and {x_test.shape[1]}")
-    sizes = v.int_tuple("code_sizes", code_sizes, allow_empty=False)
-    if len(set(sizes)) != len(sizes):
-        raise ValueError(f"code_sizes must not repeat a size, got {sizes}")
+    sizes = v.distinct("code_sizes", v.int_tuple("code_sizes", code_sizes, allow_empty=False))
     n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
     epochs = v.positive_int("epochs", epochs)
 
     cache = {}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(sizes), desc="training one model per code size", unit="model")
+    bar = _progress_bar(progress, len(sizes), "training one model per code size", "model")
     for k in sizes:
         training.set_seed(seed)
         model = models.dense_autoencoder(x_train.shape[1], k, hidden)
@@ -91,15 +85,11 @@ def code_size_explorer(x_train, x_test, code_sizes=(2, 8, 32, 64), *, hidden=(12
         x_hat = model.reconstruct(x_test)
         cache[k] = {"code_size": k, "model": model, "mse": metrics.mse(x_test, x_hat),
                     "originals": x_test[:n_images], "reconstructions": x_hat[:n_images]}
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+        bar.update(1)
+    bar.close()
 
     def compute(code_size):
-        if code_size not in cache:
-            raise ValueError(f"code_size must be one of {sizes}, got {code_size!r}")
-        return cache[code_size]
+        return _cached(cache, "code_size", code_size)
 
     def render(r):
         return plots.reconstruction_grid(
@@ -197,18 +187,13 @@ def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "to
     else:
         values = tuple(v.number(f"values[{i}]", r, low=0.0, high=1.0, low_open=True,
                                 high_open=True) for i, r in enumerate(values))
-    if len(set(values)) != len(values):
-        raise ValueError(f"values must not repeat, got {values}")
+    v.distinct("values", values)
     n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
     epochs = v.positive_int("epochs", epochs)
     key = "k" if sparsity == "topk" else "rho"
 
     cache = {}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(values), desc=f"training one model per {key}", unit="model")
+    bar = _progress_bar(progress, len(values), f"training one model per {key}", "model")
     for val in values:
         training.set_seed(seed)
         kw = dict(k=val) if sparsity == "topk" else dict(target=val)
@@ -220,16 +205,11 @@ def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "to
         cache[val] = {key: val, "model": model, "mse": metrics.mse(x_test, x_hat),
                       **metrics.sparsity_stats(codes), "originals": x_test[:n_images],
                       "reconstructions": x_hat[:n_images], "codes": codes[:n_images]}
-        if bar is not None:
-            bar.update(1)
-    if bar is not None:
-        bar.close()
+        bar.update(1)
+    bar.close()
 
     def compute(**control):
-        val = control[key]
-        if val not in cache:
-            raise ValueError(f"{key} must be one of {values}, got {val!r}")
-        return cache[val]
+        return _cached(cache, key, control[key])
 
     def render(r):
         from . import plots
@@ -351,20 +331,14 @@ def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = 
     if not isinstance(betas, (tuple, list)) or not betas:
         raise TypeError(f"betas must be a non-empty tuple of numbers, got {betas!r}")
     betas = tuple(v.number(f"betas[{i}]", b, low=0.0) for i, b in enumerate(betas))
-    if len(set(betas)) != len(betas):
-        raise ValueError(f"betas must not repeat a value, got {betas}")
+    v.distinct("betas", betas)
     n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
     epochs = v.positive_int("epochs", epochs)
     batch_size = v.positive_int("batch_size", batch_size)
     v.number("learning_rate", learning_rate, low=0.0, low_open=True)
 
     cache = {}
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(betas) * epochs, desc="training one VAE per β", unit="epoch")
-    updates = [_epoch_bar_callback(bar)] if bar is not None else []
+    bar = _progress_bar(progress, len(betas) * epochs, "training one VAE per β", "epoch")
     for beta in betas:
         training.set_seed(seed)
         if kind == "conv":
@@ -373,7 +347,7 @@ def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = 
             model = models.vae(x_train.shape[1:], latent_dim, hidden, beta=beta, seed=seed)
         history = training.fit(model, x_train, loss=None, epochs=epochs, batch_size=batch_size,
                                learning_rate=learning_rate, seed=seed, progress=False,
-                               callbacks=updates)
+                               callbacks=[_epoch_bar_callback(bar)])
         terms = model.elbo_terms(x_test, seed=seed)
         cache[beta] = {"beta": beta, "model": model, "history": history.history,
                        "rate": float(terms["kl"].mean()),
@@ -381,13 +355,10 @@ def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = 
                        "originals": x_test[:n_images],
                        "reconstructions": model.reconstruct(x_test[:n_images]),
                        "samples": model.sample(n_images, seed=seed)}
-    if bar is not None:
-        bar.close()
+    bar.close()
 
     def compute(beta):
-        if beta not in cache:
-            raise ValueError(f"beta must be one of {betas}, got {beta!r}")
-        return cache[beta]
+        return _cached(cache, "beta", beta)
 
     def render(r):
         from . import plots
@@ -405,6 +376,21 @@ def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = 
     explorer.models = {b: c["model"] for b, c in cache.items()}
     explorer.results = cache
     return explorer
+
+
+def _progress_bar(progress: bool, total: int, desc: str, unit: str):
+    """One tqdm bar over a cache's training; with ``progress=False`` a disabled bar whose
+    update/close do nothing, so callers never branch on it."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, disable=not progress)
+
+
+def _cached(cache: dict, name: str, value):
+    """The precomputed result for one control value; any other value is refused by name."""
+    if value not in cache:
+        raise ValueError(f"{name} must be one of {tuple(cache)}, got {value!r}")
+    return cache[value]
 
 
 def _epoch_bar_callback(bar):
@@ -489,9 +475,7 @@ def noise_explorer(denoisers: dict, x, sigmas=(0.1, 0.2, 0.3, 0.4, 0.5), *, n_im
                     "denoised": {label: o[:n_images] for label, o in outs.items()}}
 
     def compute(sigma):
-        if sigma not in cache:
-            raise ValueError(f"sigma must be one of {sigmas}, got {sigma!r}")
-        return cache[sigma]
+        return _cached(cache, "sigma", sigma)
 
     def render(r):
         rows = {"clean": r["clean"], f"noisy\n{r['psnr']['noisy input']:.1f} dB": r["noisy"]}
