@@ -6,8 +6,9 @@ import numpy as np
 from . import _validate as v
 
 __all__ = [
-    "mse", "mae", "bce", "psnr", "ssim", "checkerboard_score", "mmd", "recall_at_k", "ndcg_at_k", "precision_at_k",
-    "cluster_purity", "masked_psnr", "frechet_distance", "pca_inpaint", "knn_accuracy", "roc_auc", "pr_auc",
+    "mse", "mae", "bce", "psnr", "ssim", "checkerboard_score", "mmd", "recall_at_k",
+    "ndcg_at_k", "precision_at_k", "cluster_purity", "masked_psnr", "frechet_distance",
+    "pca_inpaint", "knn_accuracy", "roc_auc", "pr_auc",
     "precision_recall_f1", "event_recall", "pca_reconstruction", "pca_curve", "sparsity_stats",
     "pca_basis", "principal_angles",
 ]

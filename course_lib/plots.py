@@ -128,8 +128,6 @@ def sweep_curves(curves: dict, *, xlabel: str, ylabel: str = "loss", log_x: bool
     return fig
 
 
-
-
 def latent_scatter(maps: dict, labels, *, class_names=FASHION_MNIST_CLASSES, title=None,
                    point_size: float = 3.0):
     """Side-by-side 2-D maps ({title: (n, 2) codes}) colored by class label, one panel each,
@@ -140,8 +138,9 @@ def latent_scatter(maps: dict, labels, *, class_names=FASHION_MNIST_CLASSES, tit
     point_size = v.number("point_size", point_size, low=0.0, low_open=True)
     if labels.size and (labels.min() < 0 or (class_names is not None
                                              and labels.max() >= len(class_names))):
-        top = f"{len(class_names) - 1}" if class_names is not None else "inf)"
-        raise ValueError(f"labels must be class indices in [0, {top}], "
+        allowed = (f"[0, {len(class_names) - 1}]" if class_names is not None
+                   else "non-negative integers")
+        raise ValueError(f"labels must be class indices in {allowed}, "
                          f"got values in [{labels.min()}, {labels.max()}]")
     fig, axes = plt.subplots(1, len(maps), figsize=(4 * len(maps), 4), squeeze=False)
     for ax, (name, codes) in zip(axes[0], maps.items()):

@@ -158,23 +158,28 @@ def fit(model: keras.Model, x, y=None, *, validation=None, loss="mse", optimizer
         cbs.append(keras.callbacks.EarlyStopping(
             monitor="val_loss" if val else "loss", patience=patience,
             restore_best_weights=True))
-    batches = ArrayBatches(x, y, batch_size, seed=0 if seed is None else seed)
-    val_batches = None
-    if val is not None:
-        val_batches = ArrayBatches(val[0], val[1] if val[1] is not val[0] else val[0],
-                                   batch_size, shuffle=False)
-    # shuffle=False: ArrayBatches already reshuffles examples each epoch with its own seeded
-    # generator; Keras' batch-order shuffle would draw on Python's global random state, which a
-    # distribution strategy consumes differently, so the same seed would give another run.
-    history = model.fit(batches, validation_data=val_batches, epochs=epochs, verbose=0,
-                        callbacks=cbs, shuffle=False)
+    history = _fit_batches(model, x, y, val, epochs=epochs, batch_size=batch_size, seed=seed,
+                           callbacks=cbs)
     history.epoch_seconds = timer.seconds
-    # TensorFlow's generator registry keeps the finished PyDatasets alive; drop their arrays so a
-    # temporary training set (noisy copies, masked copies...) is freed after training.
-    for b in (batches, val_batches):
-        if b is not None:
-            b.x = b.y = None
     return history
+
+
+def _fit_batches(model, x, y, val, *, epochs, batch_size, seed, callbacks):
+    """``model.fit`` over ArrayBatches views of (x, y) and of the optional (x_val, y_val) pair."""
+    batches = ArrayBatches(x, y, batch_size, seed=0 if seed is None else seed)
+    val_batches = None if val is None else ArrayBatches(*val, batch_size, shuffle=False)
+    try:
+        # shuffle=False: ArrayBatches already reshuffles examples each epoch with its own seeded
+        # generator; Keras' batch-order shuffle would draw on Python's global random state, which
+        # a distribution strategy consumes differently, so the same seed would give another run.
+        return model.fit(batches, validation_data=val_batches, epochs=epochs, verbose=0,
+                         callbacks=callbacks, shuffle=False)
+    finally:
+        # TensorFlow's generator registry keeps finished PyDatasets alive; drop their arrays so
+        # a temporary training set (noisy copies, masked copies...) is freed after training.
+        for b in (batches, val_batches):
+            if b is not None:
+                b.x = b.y = None
 
 
 def scale_for_replicas(loss):
@@ -209,6 +214,7 @@ def pretrain_layerwise(model, x, *, epochs: int = 3, batch_size: int = 256,
                         f"got {type(model).__name__}")
     x = v.array("x", x, min_ndim=2)
     epochs = v.positive_int("epochs", epochs)
+    batch_size = v.positive_int("batch_size", batch_size)
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be True or False, got {progress!r}")
     inputs = x.reshape(len(x), -1)
@@ -216,14 +222,13 @@ def pretrain_layerwise(model, x, *, epochs: int = 3, batch_size: int = 256,
     for i, (enc, mirror) in enumerate(model.levels, 1):
         z_in = keras.Input((inputs.shape[1],), name=f"level_{i}_in")
         shallow = keras.Model(z_in, mirror(enc(z_in)), name=f"level_{i}")
-        # pixels in [0, 1] -> BCE-like targets; deeper levels reconstruct unbounded codes -> MSE
+        # MSE at every level: above the first, the targets are unbounded codes, not pixels
         if progress:
             print(f"level {i}: {inputs.shape[1]} -> {enc.units} -> {inputs.shape[1]}")
         histories.append(fit(shallow, inputs, loss="mse", epochs=epochs, batch_size=batch_size,
                              learning_rate=learning_rate, seed=seed, progress=progress))
-        inputs = keras.ops.convert_to_numpy(
-            keras.Sequential([keras.Input((inputs.shape[1],)), enc]).predict(
-                inputs, batch_size=256, verbose=0))
+        inputs = keras.Sequential([keras.Input((inputs.shape[1],)), enc]).predict(
+            inputs, batch_size=batch_size, verbose=0)
     return histories
 
 
@@ -240,6 +245,8 @@ def fit_classifier(model: keras.Model, x, y, *, validation=None, epochs: int = 3
     if y.ndim != 1 or len(y) != len(x) or not np.issubdtype(y.dtype, np.integer):
         raise ValueError(f"y must be integer class labels, one per example of x ({len(x)}), "
                          f"got shape {y.shape} and dtype {y.dtype}")
+    epochs = v.positive_int("epochs", epochs)
+    batch_size = v.positive_int("batch_size", batch_size)
     n_classes = int(model.output.shape[-1])
     if y.min() < 0 or y.max() >= n_classes:
         raise ValueError(f"y must hold labels in [0, {n_classes - 1}] for a {n_classes}-class "
@@ -250,10 +257,9 @@ def fit_classifier(model: keras.Model, x, y, *, validation=None, epochs: int = 3
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise TypeError("validation must be an (x_val, y_val) pair")
-        val = (v.array("validation[0]", validation[0], min_ndim=2), np.asarray(validation[1]))
+        val = (v.array("validation[0]", validation[0], min_ndim=2),
+               np.asarray(validation[1]).astype(np.int64))
     model.compile(optimizer=_optimizer("adam", learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    cbs = [_Progress(v.positive_int("epochs", epochs))] if progress else []
-    return model.fit(ArrayBatches(x, y.astype(np.int64), v.positive_int("batch_size", batch_size),
-                                  seed=0 if seed is None else seed),
-                     validation_data=val, epochs=epochs, verbose=0, callbacks=cbs, shuffle=False)
+    return _fit_batches(model, x, y.astype(np.int64), val, epochs=epochs, batch_size=batch_size,
+                        seed=seed, callbacks=[_Progress(epochs)] if progress else [])
