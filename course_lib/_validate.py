@@ -92,3 +92,18 @@ def distinct(name, values):
     if len(set(values)) != len(values):
         raise ValueError(f"{name} must not repeat a value, got {values}")
     return values
+
+
+def missing_mask(mask, like):
+    """``mask`` as (n, features) booleans (True = missing) matching the flattened (n, features)
+    array ``like``; every example must hide at least one value."""
+    m = np.asarray(mask)
+    if m.dtype != bool:
+        raise TypeError(f"mask must be a boolean array (True = missing), got dtype {m.dtype}")
+    m = m.reshape(len(m), -1) if m.ndim > 1 else m[None]
+    if m.shape != like.shape:
+        raise ValueError(f"mask must have the shape of x, got {np.shape(mask)} for "
+                         f"{like.shape} (flattened)")
+    if not m.any(axis=1).all():
+        raise ValueError("mask hides no pixel in some example: there is nothing to score there")
+    return m

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["CheckFailed", "check", "exercise", "format_number"]
+__all__ = ["CheckFailed", "check", "exercise", "judge", "reveal", "format_number"]
 
 _OPS = {
     "<=": lambda a, b: a <= b,
@@ -92,3 +92,62 @@ def exercise(name: str, answer, expected, *, hint: str, atol: float = 1e-6) -> N
         raise CheckFailed(f"FAIL {name}: off by up to {worst:.3g} (tolerance {atol:g}). "
                           f"Hint: {hint}")
     print(f"PASS {name}")
+
+
+def judge(name: str, answer, measure, op: str, reference, *, hint: str) -> None:
+    """Judge an exercise by the *behaviour* of the learner's answer (a model, a setting...).
+
+    ``answer is None``: the stub is unsolved, so print ``TODO name: not solved yet — hint: ...``
+    and return. Otherwise ``measure(answer)`` gives a number (e.g. the PSNR gain of the
+    learner's denoiser) that must satisfy ``value op reference``; the verdict prints like
+    ``check``'s (``PASS name op reference  [measured value]``), and a miss raises ``CheckFailed``
+    whose message ends with the hint.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    if not isinstance(hint, str) or not hint.strip():
+        raise TypeError(f"hint must be a non-empty string, got {hint!r}")
+    if not callable(measure):
+        raise TypeError(f"measure must be a function of the answer, got {measure!r}")
+    if op not in _OPS:
+        raise ValueError(f"op must be one of {sorted(_OPS)}, got {op!r}")
+    if answer is None:
+        print(f"TODO {name}: not solved yet — hint: {hint}")
+        return
+    value = measure(answer)
+    if isinstance(value, bool) or isinstance(reference, bool):
+        if op != "==":
+            raise ValueError("op must be '==' when the measure or reference is a bool")
+        ok = bool(value) == bool(reference)
+    else:
+        ok = _OPS[op](_real("measured value", value), _real("reference", reference))
+    line = f"{name} {op} {format_number(reference)}  [measured {format_number(value)}]"
+    if not ok:
+        raise CheckFailed(f"FAIL {line}. Hint: {hint}")
+    print(f"PASS {line}")
+
+
+def reveal(prediction, outcome: str, choices: dict, measured: str) -> str:
+    """Close a ``predict`` cell: print what was measured and whether the prediction matched.
+
+    ``choices`` maps each letter to its outcome in words, ``outcome`` is the letter the
+    measurement selected, ``measured`` states the number(s) behind it. Never raises on the
+    learner's side (no prediction, or a letter that is not a choice): a prediction is for
+    thinking, not for grading. Returns "match", "miss" or "none".
+    """
+    if not isinstance(choices, dict) or outcome not in choices:
+        raise ValueError(f"outcome must be one of the choices {sorted(choices)}, got {outcome!r}")
+    print(f"Measured: {measured}")
+    print(f"Outcome: ({outcome}) {choices[outcome]}")
+    if prediction is None:
+        print("You made no prediction — set `prediction` above before running the reveal.")
+        return "none"
+    if prediction not in choices:
+        print(f"Your prediction {prediction!r} is not one of {sorted(choices)}.")
+        return "none"
+    if prediction == outcome:
+        print(f"Your prediction ({prediction}) matched.")
+        return "match"
+    print(f"You predicted ({prediction}) {choices[prediction]} — not this time; "
+          f"the prose below explains why.")
+    return "miss"

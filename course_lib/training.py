@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["set_seed", "fit", "ArrayBatches", "scale_for_replicas", "LOSSES", "OPTIMIZERS",
+__all__ = ["set_seed", "seed_offset", "SEED_OFFSET_ENV", "fit", "ArrayBatches", "scale_for_replicas", "LOSSES", "OPTIMIZERS",
            "pretrain_layerwise", "fit_classifier"]
 
 LOSSES = {
@@ -18,6 +18,28 @@ LOSSES = {
 }
 OPTIMIZERS = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD,
               "rmsprop": keras.optimizers.RMSprop}
+
+
+SEED_OFFSET_ENV = "COURSE_SEED_OFFSET"
+
+
+def seed_offset() -> int:
+    """The shift every lesson adds to each of its seeds: 0 unless ``COURSE_SEED_OFFSET`` is set.
+
+    A lesson starts with ``SEED = training.seed_offset()`` and seeds with ``SEED + k``; the
+    benchmark's ``--seed-offset N`` re-runs lessons with N, so every verdict can be shown to
+    survive other seeds. Data subsets do not move with it: only model, noise and training seeds.
+    """
+    import os
+
+    raw = os.environ.get(SEED_OFFSET_ENV, "0").strip() or "0"
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{SEED_OFFSET_ENV} must be a non-negative integer, got {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{SEED_OFFSET_ENV} must be a non-negative integer, got {value}")
+    return value
 
 
 def set_seed(seed: int = 0) -> None:

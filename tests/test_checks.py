@@ -55,3 +55,38 @@ def test_exercise_right_and_wrong(capsys):
         checks.exercise("Ex", [1.0, 2.5], [1.0, 2.0], hint="h")
     with pytest.raises(checks.CheckFailed, match="shape"):
         checks.exercise("Ex", [1.0], [1.0, 2.0], hint="h")
+
+
+def test_judge_unsolved_prints_hint_and_never_raises(capsys):
+    checks.judge("Exercise 2", None, lambda m: 1 / 0, ">=", 5.0, hint="train longer")
+    assert capsys.readouterr().out == "TODO Exercise 2: not solved yet — hint: train longer\n"
+
+
+def test_judge_measures_the_answer(capsys):
+    checks.judge("gain (dB)", 7, lambda a: a - 1.0, ">=", 5.0, hint="h")
+    assert capsys.readouterr().out == "PASS gain (dB) >= 5  [measured 6]\n"
+    with pytest.raises(checks.CheckFailed, match=r"FAIL gain \(dB\) >= 5 .*Hint: more noise"):
+        checks.judge("gain (dB)", 3, lambda a: a - 1.0, ">=", 5.0, hint="more noise")
+
+
+@pytest.mark.parametrize("kwargs,exc,word", [
+    (dict(name="", answer=1, measure=float, op="<", reference=2, hint="h"), TypeError, "name"),
+    (dict(name="n", answer=1, measure=3, op="<", reference=2, hint="h"), TypeError, "measure"),
+    (dict(name="n", answer=1, measure=float, op="=", reference=2, hint="h"), ValueError, "op"),
+    (dict(name="n", answer=1, measure=float, op="<", reference=2, hint=""), TypeError, "hint"),
+])
+def test_judge_bad_input(kwargs, exc, word):
+    with pytest.raises(exc, match=word):
+        checks.judge(**kwargs)
+
+
+def test_reveal_never_fails(capsys):
+    choices = {"a": "PCA wins", "b": "the AE wins", "c": "a tie"}
+    assert checks.reveal(None, "b", choices, "AE 0.010 vs PCA 0.015") == "none"
+    assert checks.reveal("b", "b", choices, "x") == "match"
+    assert checks.reveal("a", "b", choices, "x") == "miss"
+    assert checks.reveal("z", "b", choices, "x") == "none"
+    out = capsys.readouterr().out
+    assert "Outcome: (b) the AE wins" in out and "matched" in out
+    with pytest.raises(ValueError, match="outcome"):
+        checks.reveal("a", "d", choices, "x")

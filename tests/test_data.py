@@ -67,7 +67,7 @@ def test_corrupted_file_names_file_and_checksum(tmp_path):
 def test_missing_data_offline_says_how_to_get_it(tmp_path, monkeypatch):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    monkeypatch.setattr(data, "_DEBIAN_DIR", tmp_path / "nope")
+    monkeypatch.setattr(data.fashion_mnist, "_DEBIAN_DIR", tmp_path / "nope")
     with pytest.raises(data.DataNotFoundError) as err:
         data.fashion_mnist_dir(download=False)
     msg = str(err.value)
@@ -136,7 +136,7 @@ def test_unwritable_download_folder_says_what_to_do(tmp_path, monkeypatch):
     blocker.write_text("not a folder")  # root ignores permissions, so block with a file instead
     monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
     monkeypatch.setenv("KERAS_HOME", str(blocker / "keras"))
-    monkeypatch.setattr(data, "_DEBIAN_DIR", tmp_path / "nope")
+    monkeypatch.setattr(data.fashion_mnist, "_DEBIAN_DIR", tmp_path / "nope")
     with pytest.raises(data.DataNotFoundError) as err:
         data.fashion_mnist_dir(download=True)
     msg = str(err.value)

@@ -24,9 +24,12 @@ def test_first_cell_has_title_goals_time_and_badges(nb):
     path, book = nb
     first = book.cells[0]
     assert first.cell_type == "markdown" and first.source.startswith("# Lesson " + path.stem[:2])
+    # the badges open the learners' copy in student/, not the instructors' copy with solutions
     for needle in ("You will learn", "Time on a laptop CPU", "colab.research.google.com",
-                   "mybinder.org", f"lessons/{path.name}", f"lessons%2F{path.name}"):
+                   "mybinder.org", f"student/{path.name}", f"student%2F{path.name}"):
         assert needle in first.source, f"{path.name}: first cell lacks {needle!r}"
+    assert f"lessons/{path.name}" not in first.source and "lessons%2F" not in first.source, \
+        f"{path.name}: a badge still opens lessons/ (the copy with solutions)"
 
 
 def test_setup_cell_installs_only_on_colab(nb):
@@ -71,7 +74,8 @@ PLAN_NAMES = {
     "14_conv_vae_beta", "15_adversarial_ae", "16_sequence_attention_capsule",
     "17_visualization", "18_anomaly_detection", "19_inpainting", "20_retrieval_and_features",
     "21_compression", "22_super_resolution_colorization", "23_recommendation", "24_text",
-    "25_scaling_out",
+    "25_masked_autoencoders", "26_vq_vae", "27_sparse_dictionary_features",
+    "28_latent_diffusion", "29_scaling_out", "00_start_here",
 }
 
 
