@@ -3,15 +3,25 @@ time, the kernel's peak resident memory and its checkpoint verdicts.
 
     python -m course_lib.bench                 # all lessons -> benchmarks/lessons.md + .json
     python -m course_lib.bench 01_anatomy 13_vae --out /tmp/bench
+    python -m course_lib.bench --seed-offset 1  # every seed shifted by 1 -> seed-offset-1.md/.json
 
 Lessons over 90 s or 1.5 GB are flagged. Not part of the unit tests: timings need a quiet machine.
+
+Seed robustness: a lesson seeds everything with ``SEED + k`` where ``SEED =
+training.seed_offset()`` reads ``COURSE_SEED_OFFSET`` (0 when unset: the published run).
+``--seed-offset N`` runs the kernels with that variable set to N and compares each checkpoint's
+verdict (the line without its ``[measured ...]`` part) with the offset-0 table in lessons.json:
+a verdict that changes, disappears or fails is a *flip*. A lesson that never calls
+``seed_offset`` would run with its old seeds, so it is reported as "not seed-aware", not as 0 flips.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -21,7 +31,8 @@ LIMIT_SECONDS = 90.0
 LIMIT_MB = 1536.0
 MARK = "NBVAL_CHECK_OUTPUT"
 
-__all__ = ["execute_notebook", "run_lesson", "machine", "merge_rows", "main"]
+__all__ = ["execute_notebook", "run_lesson", "machine", "merge_rows", "verdict", "flips", "main"]
+OFFSET_ENV = "COURSE_SEED_OFFSET"  # read by training.seed_offset() inside the lesson's kernel
 
 
 def _peak_rss_mb(pid: int) -> float:
@@ -79,19 +90,43 @@ def execute_notebook(nb, workdir, timeout: int = 600) -> dict:
                 client.execute_cell(cell, index)
         except CellExecutionError as e:
             error = str(e).strip().splitlines()[-1][:300]
+        # as nbclient's own execute(): widget state (e.g. an Explorer's PNG) -> nb.metadata.widgets
+        client.set_widgets_metadata()
         peak = _peak_rss_mb(pid)
     return {"seconds": time.perf_counter() - t0, "peak_rss_mb": peak, "error": error}
 
 
-def run_lesson(path, timeout: int = 600) -> dict:
-    """Execute one lesson top to bottom in a new kernel; return its measurements."""
+@contextlib.contextmanager
+def _seed_offset_env(offset: int):
+    """The kernel inherits this process's environment: set the offset for its lifetime only."""
+    old = os.environ.get(OFFSET_ENV)
+    os.environ[OFFSET_ENV] = str(offset)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(OFFSET_ENV, None)
+        else:
+            os.environ[OFFSET_ENV] = old
+
+
+def _seed_aware(nb) -> bool:
+    return any(c.cell_type == "code" and "seed_offset()" in c.source for c in nb.cells)
+
+
+def run_lesson(path, timeout: int = 600, *, seed_offset: int = 0) -> dict:
+    """Execute one lesson top to bottom in a new kernel (with ``COURSE_SEED_OFFSET`` set to
+    ``seed_offset``); return its measurements."""
     import nbformat
 
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"lesson {path} does not exist")
+    if isinstance(seed_offset, bool) or not isinstance(seed_offset, int) or seed_offset < 0:
+        raise ValueError(f"seed_offset must be a non-negative integer, got {seed_offset!r}")
     nb = nbformat.read(path, as_version=4)
-    run = execute_notebook(nb, path.parent, timeout)
+    with _seed_offset_env(seed_offset):
+        run = execute_notebook(nb, path.parent, timeout)
     lines = []
     for cell in nb.cells:
         if cell.cell_type == "code" and MARK in cell.source:
@@ -101,7 +136,51 @@ def run_lesson(path, timeout: int = 600) -> dict:
     seconds, peak = run["seconds"], run["peak_rss_mb"]
     return {"lesson": path.stem, "seconds": round(seconds, 1), "peak_rss_mb": round(peak, 0),
             "passed": passed, "checkpoints": len(lines), "error": run["error"],
-            "over_budget": seconds > LIMIT_SECONDS or peak > LIMIT_MB, "verdicts": lines}
+            "over_budget": seconds > LIMIT_SECONDS or peak > LIMIT_MB, "verdicts": lines,
+            "seed_offset": seed_offset, "seed_aware": _seed_aware(nb)}
+
+
+def verdict(line: str) -> str:
+    """A checkpoint line without its measured number: what must not change across seeds."""
+    return re.sub(r"\s*\[measured [^\]]*\]", "", line).strip()
+
+
+def flips(base: dict, shifted: dict) -> list:
+    """Verdicts of ``base`` (an offset-0 row) that ``shifted`` does not reproduce, in order:
+    changed, missing (the run stopped before) or failed lines, plus a run error."""
+    got = [verdict(ln) for ln in shifted["verdicts"]]
+    out = []
+    for ln in base["verdicts"]:
+        v0 = verdict(ln)
+        if v0 in got:
+            got.remove(v0)
+        else:
+            out.append(v0)
+    if shifted.get("error"):
+        out.append(f"error: {shifted['error']}")
+    return out
+
+
+def _flip_markdown(rows, base, offset, info) -> str:
+    out = [f"# Seed offset {offset}: do the verdicts survive other seeds?", "",
+           f"Machine: {info['cpu']}, {info['cores']} cores. Every lesson ran with "
+           f"`{OFFSET_ENV}={offset}` (`python -m course_lib.bench --seed-offset {offset}`); its "
+           "checkpoint verdicts are compared with the offset-0 run in lessons.json.", "",
+           "| lesson | seed-aware | verdicts at 0 | flips | flipped |", "|---|---|---:|---:|---|"]
+    total = 0
+    for r in rows:
+        b = base.get(r["lesson"])
+        if b is None:
+            out.append(f"| {r['lesson']} | {'yes' if r['seed_aware'] else 'no'} | — | — | "
+                       "no offset-0 row to compare |")
+            continue
+        f = flips(b, r)
+        total += len(f)
+        shown = "; ".join(x.replace("|", "\\|") for x in f) or ""
+        out.append(f"| {r['lesson']} | {'yes' if r['seed_aware'] else 'NO'} | "
+                   f"{len(b['verdicts'])} | {len(f)} | {shown} |")
+    out += ["", f"Total flips: {total} over {len(rows)} lessons."]
+    return "\n".join(out) + "\n"
 
 
 def machine() -> dict:
@@ -149,12 +228,20 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("lessons", nargs="*", help="lesson names (default: every lessons/NN_*.ipynb)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks"), help="folder for lessons.md/.json")
+    ap.add_argument("--seed-offset", type=int, default=0, metavar="N",
+                    help="shift every seed in the lessons by N and compare verdicts with offset 0 "
+                         "(writes seed-offset-N.md/.json; lessons.md is left alone)")
     args = ap.parse_args(argv)
+    if args.seed_offset < 0:
+        ap.error(f"--seed-offset must be >= 0, got {args.seed_offset}")
     paths = ([ROOT / "lessons" / f"{n.removesuffix('.ipynb')}.ipynb" for n in args.lessons]
              or sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        ap.error(f"no such lesson: {', '.join(missing)}")
     rows = []
     for p in paths:
-        r = run_lesson(p)
+        r = run_lesson(p, seed_offset=args.seed_offset)
         rows.append(r)
         print(f"{r['lesson']:38s} {r['seconds']:6.1f} s {r['peak_rss_mb']:6.0f} MB "
               f"{'pass' if r['passed'] else 'FAIL'}{'  OVER BUDGET' if r['over_budget'] else ''}",
@@ -162,6 +249,22 @@ def main(argv=None) -> int:
     info = machine()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.seed_offset:
+        base_file = out / "lessons.json"
+        base = ({r["lesson"]: r for r in json.loads(base_file.read_text())["lessons"]}
+                if base_file.is_file() else {})
+        stem = out / f"seed-offset-{args.seed_offset}"
+        old = stem.with_suffix(".json")
+        if args.lessons and old.is_file():
+            rows = merge_rows(json.loads(old.read_text())["lessons"], rows)
+        md = _flip_markdown(rows, base, args.seed_offset, info)
+        stem.with_suffix(".md").write_text(md)
+        stem.with_suffix(".json").write_text(json.dumps({"machine": info, "lessons": rows},
+                                                        indent=1) + "\n")
+        print(md.splitlines()[-1])
+        bad = [r for r in rows if r["lesson"] not in base or flips(base[r["lesson"]], r)
+               or not r["seed_aware"]]
+        return 1 if bad else 0
     if args.lessons and (out / "lessons.json").is_file():
         # naming lessons re-measures just those: keep the other rows of the existing table
         rows = merge_rows(json.loads((out / "lessons.json").read_text())["lessons"], rows)

@@ -43,3 +43,28 @@ def test_bad_inputs(tiny_images):
         metrics.psnr(tiny_images, tiny_images, data_range=0)
     with pytest.raises(ValueError, match="empty"):
         metrics.mse(np.zeros((0, 4)), np.zeros((0, 4)))
+
+
+@pytest.mark.parametrize("kind", ["noisy", "blurred", "unrelated", "identical"])
+def test_ssim_equals_tensorflows_reference(kind):
+    """metrics.ssim is SSIM by its reference definition: the same number as tf.image.ssim
+    (11 x 11 Gaussian window, sigma 1.5, valid region), within 1e-3, on 28 x 28 images."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(3)
+    x = rng.random((24, 28, 28)).astype(np.float32)
+    x = (x + np.roll(x, 1, axis=1) + np.roll(x, 1, axis=2)) / 3  # some local structure
+    other = {"noisy": np.clip(x + rng.normal(0, 0.2, x.shape), 0, 1),
+             "blurred": (x + np.roll(x, 2, axis=2)) / 2,
+             "unrelated": rng.random(x.shape),
+             "identical": x}[kind].astype(np.float32)
+    ref = tf.image.ssim(tf.constant(x[..., None]), tf.constant(other[..., None]), max_val=1.0,
+                        filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03).numpy()
+    ours = metrics.ssim(x, other, per_example=True)
+    np.testing.assert_allclose(ours, ref, atol=1e-3)
+    assert abs(metrics.ssim(x, other) - ref.mean()) < 1e-3
+
+
+def test_ssim_window_must_fit():
+    with pytest.raises(ValueError, match="filter_size"):
+        metrics.ssim(np.zeros((2, 8, 8)), np.zeros((2, 8, 8)))
