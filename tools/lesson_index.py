@@ -1,6 +1,10 @@
 """Keep every lesson's Colab/Binder badges, its Colab setup cell and README's lesson table in
 line with the one repository setting in pyproject.toml ([tool.course] repository, branch).
 
+Badges and the README table point learners to the student copies (student/NN_name.ipynb, made by
+`python -m course_lib.student lessons/ student/ --force`), not to lessons/, which holds the
+instructors' copies with solutions. Regenerate student/ after running this tool: it edits lessons.
+
     python tools/lesson_index.py          # rewrite what is stale
     python tools/lesson_index.py --check  # exit 1 and list what is stale (used by the tests)
 """
@@ -15,6 +19,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- lessons:start -->", "<!-- lessons:end -->"
+STUDENT = "student"  # the learners' copies, which every badge and README link opens
 
 
 def settings() -> tuple[str, str]:
@@ -25,10 +30,11 @@ def settings() -> tuple[str, str]:
 def badges(name: str) -> str:
     repo, branch = settings()
     slug = repo.split("github.com/", 1)[1]
+    colab = f"https://colab.research.google.com/github/{slug}/blob/{branch}"
     return (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
-            f"(https://colab.research.google.com/github/{slug}/blob/{branch}/lessons/{name}.ipynb)\n"
+            f"({colab}/{STUDENT}/{name}.ipynb)\n"
             f"[![Binder](https://mybinder.org/badge_logo.svg)]"
-            f"(https://mybinder.org/v2/gh/{slug}/{branch}?labpath=lessons%2F{name}.ipynb)")
+            f"(https://mybinder.org/v2/gh/{slug}/{branch}?labpath={STUDENT}%2F{name}.ipynb)")
 
 
 def setup_cell() -> str:
@@ -52,14 +58,18 @@ def title(nb) -> str:
     return first.split("—", 1)[1].strip() if "—" in first else first.lstrip("# ").strip()
 
 
-def fix_notebook(path: Path) -> bool:
-    """Return True when the notebook was (or would be) changed."""
+def fix_notebook(path: Path):
+    """Return (changed, notebook): changed is True when the notebook was (or would be) stale."""
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
     lines = [ln for ln in first.source.splitlines()
              if not ln.startswith(("[![Open In Colab]", "[![Binder]"))]
-    # badges sit right after the title line and its blank line
-    new_first = "\n".join(lines[:2] + badges(path.stem).splitlines() + lines[2:])
+    # badges sit right after the title line and its blank line, with a blank line after them
+    # (otherwise Markdown runs them and "**You will learn**" together into one paragraph)
+    rest = lines[2:]
+    while rest and not rest[0].strip():
+        rest = rest[1:]
+    new_first = "\n".join(lines[:2] + badges(path.stem).splitlines() + [""] + rest)
     new_setup = setup_cell()
     changed = first.source != new_first or nb.cells[1].source != new_setup
     first.source, nb.cells[1].source = new_first, new_setup
@@ -71,7 +81,7 @@ def table() -> str:
     for p in lessons():
         nb = nbformat.read(p, as_version=4)
         b = badges(p.stem).replace("\n", " ").replace("Open In Colab", "Colab")
-        rows.append(f"| [{p.stem}](lessons/{p.name}) | {title(nb)} | {b} |")
+        rows.append(f"| [{p.stem}]({STUDENT}/{p.name}) | {title(nb)} | {b} |")
     return "\n".join(rows)
 
 
