@@ -90,3 +90,102 @@ def test_set_seed_validates():
         training.set_seed(-1)
     with pytest.raises(TypeError, match="seed"):
         training.set_seed("0")
+
+
+# --- op determinism: on by default, an explicit way out, a clear error on GPU-only failures ---
+
+def _op_determinism_enabled():
+    from tensorflow.python.framework import config as tf_config
+
+    return tf_config.is_op_determinism_enabled()
+
+
+@pytest.fixture
+def fresh_determinism(monkeypatch):
+    """No earlier explicit choice, no COURSE_DETERMINISTIC; determinism back on afterwards."""
+    monkeypatch.setattr(training, "_deterministic_choice", None)
+    monkeypatch.delenv("COURSE_DETERMINISTIC", raising=False)
+    yield monkeypatch
+    training.set_seed(0, deterministic=True)
+
+
+def test_set_seed_deterministic_switch(fresh_determinism):
+    training.set_seed(0)
+    assert _op_determinism_enabled()
+    training.set_seed(0, deterministic=False)
+    assert not _op_determinism_enabled()
+    training.set_seed(1)  # e.g. training.fit(seed=...) later: the explicit choice is kept
+    assert not _op_determinism_enabled()
+    training.set_seed(2, deterministic=True)
+    assert _op_determinism_enabled()
+
+
+@pytest.mark.parametrize("raw,expected", [("0", False), ("off", False), ("FALSE", False),
+                                          ("1", True), ("yes", True), ("", True)])
+def test_set_seed_reads_course_deterministic(fresh_determinism, raw, expected):
+    fresh_determinism.setenv("COURSE_DETERMINISTIC", raw)
+    training.set_seed(0)
+    assert _op_determinism_enabled() is expected
+
+
+def test_set_seed_rejects_bad_deterministic(fresh_determinism):
+    for bad in ("no", 0, 1, 1.0):
+        with pytest.raises(TypeError, match="deterministic must be True, False or None"):
+            training.set_seed(0, deterministic=bad)
+    with pytest.raises(TypeError):
+        training.set_seed(0, False)  # keyword-only: a positional bool is no seed-like mistake
+    fresh_determinism.setenv("COURSE_DETERMINISTIC", "maybe")
+    with pytest.raises(ValueError, match="COURSE_DETERMINISTIC must be 1 or 0"):
+        training.set_seed(0)
+
+
+def _raising_model(message):
+    """A tiny model whose train_step raises what TensorFlow raises on a GPU when an op has no
+    deterministic kernel (the error cannot be provoked on a CPU, where every op has one)."""
+    import keras
+    import tensorflow as tf
+
+    class Raising(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(12)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def train_step(self, data):
+            raise tf.errors.UnimplementedError(None, None, message)
+
+    model = Raising()
+    model(np.zeros((1, 12), np.float32))
+    return model
+
+
+# messages as TensorFlow's kernels word them (tensorflow/core/kernels/*)
+@pytest.mark.parametrize("tf_message", [
+    "Determinism is not yet supported in GPU implementation of Bincount.",
+    "A deterministic GPU implementation of ResizeNearestNeighborGrad is not currently available.",
+    "Deterministic GPU implementation of unsorted segment reduction op not available.",
+])
+def test_fit_explains_missing_deterministic_kernel(data, tf_message):
+    import tensorflow as tf
+
+    with pytest.raises(tf.errors.UnimplementedError) as info:
+        training.fit(_raising_model(tf_message), data, epochs=1, batch_size=16, progress=False)
+    text = str(info.value)
+    assert tf_message in text
+    assert "no deterministic implementation" in text
+    assert "training.set_seed(SEED, deterministic=False)" in text
+    assert "COURSE_DETERMINISTIC=0" in text
+    assert isinstance(info.value.__cause__, tf.errors.UnimplementedError)  # original kept
+    assert tf_message in str(info.value.__cause__)
+
+
+def test_fit_leaves_other_errors_alone(data):
+    import tensorflow as tf
+
+    other = "Conv2D with this data format is not implemented on this device."
+    with pytest.raises(tf.errors.UnimplementedError) as info:
+        training.fit(_raising_model(other), data, epochs=1, batch_size=16, progress=False)
+    assert str(info.value).strip().endswith(other) and "set_seed" not in str(info.value)
+    assert info.value.__cause__ is None
