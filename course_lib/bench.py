@@ -205,7 +205,8 @@ def _markdown(rows, info) -> str:
            f"Machine: {info['cpu']}, {info['cores']} cores; Python {info['python']}, "
            f"TensorFlow {info['tensorflow']}, Keras {info['keras']}, NumPy {info['numpy']}.",
            f"Each lesson ran alone in a fresh kernel (`python -m course_lib.bench`). Budgets: "
-           f"≤ {LIMIT_SECONDS:.0f} s and ≤ {LIMIT_MB / 1024:.1f} GB peak kernel RSS per lesson.", "",
+           f"≤ {LIMIT_SECONDS:.0f} s and ≤ {LIMIT_MB / 1024:.1f} GB peak kernel RSS per lesson.",
+           "",
            "| lesson | wall s | peak RSS MB | result | checkpoints | within budget |",
            "|---|---:|---:|---|---:|---|"]
     for r in rows:
@@ -269,7 +270,8 @@ def main(argv=None) -> int:
         # naming lessons re-measures just those: keep the other rows of the existing table
         rows = merge_rows(json.loads((out / "lessons.json").read_text())["lessons"], rows)
     (out / "lessons.md").write_text(_markdown(rows, info))
-    (out / "lessons.json").write_text(json.dumps({"machine": info, "lessons": rows}, indent=1) + "\n")
+    (out / "lessons.json").write_text(
+        json.dumps({"machine": info, "lessons": rows}, indent=1) + "\n")
     print(f"wrote {out / 'lessons.md'} and {out / 'lessons.json'}")
     return 0 if all(r["passed"] and not r["over_budget"] for r in rows) else 1
 
