@@ -42,15 +42,90 @@ def seed_offset() -> int:
     return value
 
 
-def set_seed(seed: int = 0) -> None:
+_DETERMINISTIC_ENV = "COURSE_DETERMINISTIC"
+_deterministic_choice = None  # the last explicit set_seed(deterministic=...) of this process
+
+
+def _want_determinism(deterministic) -> bool:
+    """Resolve set_seed's ``deterministic``: the argument, else the last explicit choice made in
+    this process, else ``COURSE_DETERMINISTIC`` (1/0, true/false, yes/no, on/off), else True."""
+    global _deterministic_choice
+    if deterministic is not None:
+        if not isinstance(deterministic, bool):
+            raise TypeError(f"deterministic must be True, False or None, got {deterministic!r} "
+                            f"({type(deterministic).__name__})")
+        _deterministic_choice = deterministic
+        return deterministic
+    if _deterministic_choice is not None:
+        return _deterministic_choice
+    import os
+
+    raw = os.environ.get(_DETERMINISTIC_ENV, "").strip().lower()
+    if raw in ("", "1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{_DETERMINISTIC_ENV} must be 1 or 0 (or true/false, yes/no, on/off), "
+                     f"got {raw!r}")
+
+
+def set_seed(seed: int = 0, *, deterministic=None) -> None:
     """Seed Python, NumPy and the backend, and ask TensorFlow for deterministic kernels, so a
-    lesson run twice prints the same checkpoint lines. Call it before building a model."""
+    lesson run twice prints the same checkpoint lines. Call it before building a model.
+
+    deterministic: True asks TensorFlow for op determinism
+    (``tf.config.experimental.enable_op_determinism``); False turns it off again (TensorFlow may
+    then pick faster kernels whose floating-point sums vary slightly from run to run). None (the
+    default) keeps the last explicit choice made in this Python session, else reads the
+    environment variable ``COURSE_DETERMINISTIC`` (``0`` turns determinism off), else True.
+    Determinism is the default on every device: on a CPU it costs little and every op supports it.
+    On a GPU a few ops have no deterministic kernel (some scatter/segment, sparse and
+    image-resize gradients, for instance); TensorFlow then raises ``UnimplementedError`` when the
+    op runs, and ``fit`` turns that into a message saying to call
+    ``set_seed(seed, deterministic=False)`` (or to set ``COURSE_DETERMINISTIC=0``) and re-run.
+    Seeds are set either way.
+    """
     seed = v.positive_int("seed", seed, minimum=0)
+    enable = _want_determinism(deterministic)
     keras.utils.set_random_seed(seed)
     if keras.backend.backend() == "tensorflow":
         import tensorflow as tf
 
-        tf.config.experimental.enable_op_determinism()
+        if enable:
+            tf.config.experimental.enable_op_determinism()
+        else:
+            # TensorFlow exports no public "disable"; this is what enable_op_determinism pairs with
+            from tensorflow.python.framework import config as tf_config
+
+            tf_config.disable_op_determinism()
+
+
+def _explain_determinism_error(exc):
+    """For TensorFlow's "no deterministic implementation of this op" error (an
+    ``UnimplementedError`` raised only while op determinism is on), a new ``UnimplementedError``
+    that says what happened and how to go on; None for any other exception."""
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import re
+
+    import tensorflow as tf
+
+    if not isinstance(exc, tf.errors.UnimplementedError):
+        return None
+    message = getattr(exc, "message", None) or str(exc)
+    lines = [ln.strip() for ln in message.splitlines() if re.search("determinis", ln, re.I)]
+    if not lines:
+        return None
+    return tf.errors.UnimplementedError(exc.node_def, exc.op, (
+        "This training uses a TensorFlow operation that has no deterministic implementation on "
+        f"this device (usually a GPU):\n    {lines[0]}\n"
+        "training.set_seed() asks TensorFlow for deterministic kernels so that a lesson prints "
+        "the same numbers on every run, and TensorFlow refuses to run this operation that way. "
+        "To train anyway, run `training.set_seed(SEED, deterministic=False)` (the choice lasts "
+        f"for the rest of this Python session) or set the environment variable "
+        f"{_DETERMINISTIC_ENV}=0 before starting Python/Jupyter, then re-run this cell. Results "
+        "may then vary slightly from run to run, so numbers can differ a little from the "
+        "printed checkpoint values."))
 
 
 class _EpochTimer(keras.callbacks.Callback):
@@ -196,6 +271,11 @@ def _fit_batches(model, x, y, val, *, epochs, batch_size, seed, callbacks):
         # a distribution strategy consumes differently, so the same seed would give another run.
         return model.fit(batches, validation_data=val_batches, epochs=epochs, verbose=0,
                          callbacks=callbacks, shuffle=False)
+    except Exception as exc:  # only TensorFlow's "no deterministic kernel" error is reworded
+        clearer = _explain_determinism_error(exc)
+        if clearer is None:
+            raise
+        raise clearer from exc
     finally:
         # TensorFlow's generator registry keeps finished PyDatasets alive; drop their arrays so
         # a temporary training set (noisy copies, masked copies...) is freed after training.
