@@ -38,6 +38,14 @@ def choice(name, value, choices):
     return value
 
 
+def option(name, value, options):
+    """One of the string ``options`` (a mode or kind such as 'conv'): a TypeError for anything
+    that is not a string, a ValueError for an unknown string; both list the options."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {sorted(options)}, got {value!r}")
+    return choice(name, value, options)
+
+
 def int_tuple(name, value, *, minimum=1, allow_empty=True):
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = (value,)
