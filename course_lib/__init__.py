@@ -1,14 +1,23 @@
 """course_lib: the small library every lesson of the autoencoder course imports.
 
-Modules (import the one you need; nothing heavy is imported here):
-    data      Fashion-MNIST loader, the customers x products table, noise and masking
-    models    Keras 3 builders; every builder returns an ``Autoencoder`` exposing
-              ``.encoder`` and ``.decoder``
-    training  ``set_seed`` and ``fit``
-    metrics   MSE, BCE, MAE, PSNR, ...
-    plots     reconstruction grids, loss curves
-    widgets   interactive explorers (sliders) built on plain compute functions
-    checks    ``check`` / ``exercise``: deterministic PASS lines for nbval
+Modules (import the one you need; nothing heavy is imported here). Arrows below point from a
+module to those it builds on; the graph has no cycle (tests/test_import_graph.py):
+    data         Fashion-MNIST, corruptions, synthetic series, bundled tables, splits (a package)
+    metrics      reconstruction, image quality, ranking, detection, distances, representations
+                 (a package; NumPy only)
+    baselines    PCA, JPEG, bicubic: what every autoencoder is measured against
+    models       Keras 3 builders; every builder returns an ``Autoencoder`` exposing
+                 ``.encoder`` and ``.decoder`` (a package, one module per variant) -> training
+    training     ``set_seed``, ``fit``, ``sweep`` (one model per setting), ``fit_classifier``
+                 -> distribute
+    distribute   ``scale_for_replicas`` for custom losses under tf.distribute (a leaf)
+    plots        reconstruction grids, loss curves, latent maps -> data
+    widgets      interactive explorers that display results (sliders) -> training, models...
+    checks       ``check`` / ``exercise`` / ``judge``: deterministic PASS lines for nbval
+    codec        a uniform quantizer for codes -> baselines
+    multiworker  the same builder trained by several local workers (tf.distribute)
+    student, bench   the learners' copies of the lessons, and the lesson benchmark (tools)
+    _validate    the argument checks every public function shares (a leaf)
 """
 import os as _os
 

@@ -6,14 +6,38 @@ import numbers
 import numpy as np
 
 
-def positive_int(name, value, *, minimum=1, maximum=None):
+def integer(name, value, *, minimum=None, maximum=None):
+    """An int (NumPy integers too, never a bool) in [minimum, maximum] (either bound optional)."""
+    bounds = " and ".join(b for b in (None if minimum is None else f">= {minimum}",
+                                      None if maximum is None else f"<= {maximum}") if b)
+    wanted = f"an integer {bounds}" if bounds else "an integer"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} "
-                        f"({type(value).__name__})")
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and <= {maximum}" if maximum is not None else ""
-        raise ValueError(f"{name} must be an integer >= {minimum}{upper}, got {value}")
+        raise TypeError(f"{name} must be {wanted}, got {value!r} ({type(value).__name__})")
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {wanted}, got {value}")
     return int(value)
+
+
+def positive_int(name, value, *, minimum=1, maximum=None):
+    """``integer`` with a lower bound (1 unless told): sizes, counts, epochs, seeds (minimum=0)."""
+    return integer(name, value, minimum=minimum, maximum=maximum)
+
+
+def boolean(name, value):
+    """A flag: only True or False (not 0/1, not "yes"), so a misplaced argument is caught."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def string(name, value, *, allow_empty=False):
+    """A str; unless ``allow_empty``, one with some non-blank character (names, titles, hints)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be {'a' if allow_empty else 'a non-empty'} string, "
+                        f"got {value!r}")
+    if not allow_empty and not value.strip():
+        raise TypeError(f"{name} must be a non-empty string, got {value!r}")
+    return value
 
 
 def number(name, value, *, low=None, high=None, low_open=False, high_open=False):
@@ -33,7 +57,12 @@ def number(name, value, *, low=None, high=None, low_open=False, high_open=False)
 
 
 def choice(name, value, choices):
-    if value not in choices:
+    """``value`` if it is one of ``choices`` (hashable values), else a ValueError listing them."""
+    try:
+        ok = value in choices
+    except TypeError:  # an unhashable value (a list, a dict...) cannot be one of them
+        ok = False
+    if not ok:
         raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}")
     return value
 
@@ -44,6 +73,32 @@ def option(name, value, options):
     if not isinstance(value, str):
         raise TypeError(f"{name} must be one of {sorted(options)}, got {value!r}")
     return choice(name, value, options)
+
+
+def numbers_tuple(name, values, **bounds):
+    """A non-empty tuple (or list) of numbers, each checked by ``number(**bounds)`` and named by
+    its position (``betas[1]``); returned as a tuple of floats."""
+    if not isinstance(values, (tuple, list)) or not values:
+        raise TypeError(f"{name} must be a non-empty tuple of numbers, got {values!r}")
+    return tuple(number(f"{name}[{i}]", x, **bounds) for i, x in enumerate(values))
+
+
+def labels(name, y, n=None, *, n_classes=None, allow_bool=False):
+    """Integer class labels as a 1-D int64 array: non-empty, one per example when ``n`` is given,
+    each in [0, n_classes - 1] when ``n_classes`` is given."""
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.size == 0 or (n is not None and len(arr) != n):
+        wanted = (f"one integer label per example, shape ({n},)" if n is not None
+                  else "a non-empty 1-D array of integer labels")
+        raise ValueError(f"{name} must be {wanted}, got shape {arr.shape}")
+    if not (np.issubdtype(arr.dtype, np.integer) or (allow_bool and arr.dtype == bool)):
+        kinds = "integer (or bool)" if allow_bool else "integer"
+        raise TypeError(f"{name} must hold {kinds} labels, got dtype {arr.dtype}")
+    arr = arr.astype(np.int64)
+    if n_classes is not None and (arr.min() < 0 or arr.max() >= n_classes):
+        raise ValueError(f"{name} must hold labels in [0, {n_classes - 1}] for {n_classes} "
+                         f"classes, got [{arr.min()}, {arr.max()}]")
+    return arr
 
 
 def int_tuple(name, value, *, minimum=1, allow_empty=True):

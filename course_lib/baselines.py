@@ -12,7 +12,8 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ['jpeg_roundtrip', 'upsample_bicubic', 'pca_basis', 'pca_reconstruction', 'pca_curve', 'pca_inpaint']
+__all__ = ['jpeg_roundtrip', 'upsample_bicubic', 'pca_basis', 'pca_reconstruction', 'pca_curve',
+           'pca_inpaint']
 
 
 def _pca_args(x_train, x_test, name_test="x_test"):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import numbers
 
+from . import _validate as v
+
 __all__ = ["CheckFailed", "check", "exercise", "judge", "reveal", "format_number"]
 
 _OPS = {
@@ -54,10 +56,8 @@ def check(claim: str, value, op: str, reference) -> None:
     op is one of ``<=``, ``<``, ``>=``, ``>``, ``==``. ``value`` may be a bool with
     op ``==`` and reference ``True`` for yes/no claims.
     """
-    if not isinstance(claim, str) or not claim.strip():
-        raise TypeError(f"claim must be a non-empty string, got {claim!r}")
-    if op not in _OPS:
-        raise ValueError(f"op must be one of {sorted(_OPS)}, got {op!r}")
+    v.string("claim", claim)
+    v.choice("op", op, _OPS)
     if isinstance(value, bool) or isinstance(reference, bool):
         if op != "==":
             raise ValueError("op must be '==' when value or reference is a bool")
@@ -78,8 +78,7 @@ def exercise(name: str, answer, expected, *, hint: str, atol: float = 1e-6) -> N
     """
     import numpy as np
 
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    v.string("name", name)
     if answer is None:
         print(f"TODO {name}: not solved yet — hint: {hint}")
         return
@@ -103,14 +102,11 @@ def judge(name: str, answer, measure, op: str, reference, *, hint: str) -> None:
     ``check``'s (``PASS name op reference  [measured value]``), and a miss raises ``CheckFailed``
     whose message ends with the hint.
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
-    if not isinstance(hint, str) or not hint.strip():
-        raise TypeError(f"hint must be a non-empty string, got {hint!r}")
+    v.string("name", name)
+    v.string("hint", hint)
     if not callable(measure):
         raise TypeError(f"measure must be a function of the answer, got {measure!r}")
-    if op not in _OPS:
-        raise ValueError(f"op must be one of {sorted(_OPS)}, got {op!r}")
+    v.choice("op", op, _OPS)
     if answer is None:
         print(f"TODO {name}: not solved yet — hint: {hint}")
         return

@@ -18,7 +18,7 @@ class Quantizer:
         self.bits = v.positive_int("bits", bits, maximum=16)
         self.low = self.high = None
 
-    def fit(self, z) -> "Quantizer":
+    def fit(self, z) -> Quantizer:
         z = v.array("z", z, ndim=2)
         self.low, self.high = z.min(axis=0), z.max(axis=0)
         self.high = np.where(self.high > self.low, self.high, self.low + 1e-6)

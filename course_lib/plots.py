@@ -96,12 +96,8 @@ def sweep_curves(curves: dict, *, xlabel: str, ylabel: str = "loss", log_x: bool
     an x value marked with a vertical line (e.g. the chosen setting)."""
     if not isinstance(curves, dict) or not curves:
         raise TypeError("curves must be a non-empty dict {label: (x values, y values)}")
-    for name, flag in (("log_x", log_x), ("log_y", log_y)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be True or False, got {flag!r}")
-    for name, text in (("xlabel", xlabel), ("ylabel", ylabel)):
-        if not isinstance(text, str):
-            raise TypeError(f"{name} must be a string, got {text!r}")
+    v.boolean("log_x", log_x), v.boolean("log_y", log_y)
+    v.string("xlabel", xlabel, allow_empty=True), v.string("ylabel", ylabel, allow_empty=True)
     fig, ax = plt.subplots(figsize=(6, 3.5))
     for i, (label, pair) in enumerate(curves.items()):
         if not isinstance(pair, (tuple, list)) or len(pair) != 2:

@@ -1,6 +1,10 @@
 """Interactive explorers. Each is a plain ``compute(**control_values) -> dict`` plus a
 ``render(result) -> Figure``; the sliders only call them. Tests call ``compute`` directly or set
-``explorer.controls[name].value`` headlessly and read ``explorer.result``."""
+``explorer.controls[name].value`` headlessly and read ``explorer.result``.
+
+Explorers display; they do not run experiments. Those that show one trained model per setting
+(code size, sparsity, beta) get their models from ``training.sweep`` and keep its results as
+``explorer.results`` ({value: result}) and ``explorer.models`` ({value: model})."""
 from __future__ import annotations
 
 import io
@@ -76,17 +80,15 @@ def code_size_explorer(x_train, x_test, code_sizes=(2, 8, 32, 64), *, hidden=(12
     n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
     epochs = v.positive_int("epochs", epochs)
 
-    cache = {}
-    bar = _progress_bar(progress, len(sizes), "training one model per code size", "model")
-    for k in sizes:
-        training.set_seed(seed)
-        model = models.dense_autoencoder(x_train.shape[1], k, hidden)
-        training.fit(model, x_train, epochs=epochs, seed=seed, progress=False)
+    def evaluate(model):
         x_hat = model.reconstruct(x_test)
-        cache[k] = {"code_size": k, "model": model, "mse": metrics.mse(x_test, x_hat),
-                    "originals": x_test[:n_images], "reconstructions": x_hat[:n_images]}
-        bar.update(1)
-    bar.close()
+        return {"mse": metrics.mse(x_test, x_hat), "originals": x_test[:n_images],
+                "reconstructions": x_hat[:n_images]}
+
+    cache = training.sweep(lambda k: models.dense_autoencoder(x_train.shape[1], k, hidden),
+                           sizes, x_train, evaluate=evaluate, epochs=epochs, seed=seed,
+                           progress=progress, desc="training one model per code size")
+    _name_values(cache, "code_size")
 
     def compute(code_size):
         return _cached(cache, "code_size", code_size)
@@ -98,10 +100,8 @@ def code_size_explorer(x_train, x_test, code_sizes=(2, 8, 32, 64), *, hidden=(12
 
     slider = W.SelectionSlider(options=list(sizes), value=sizes[len(sizes) // 2],
                                description="code size", continuous_update=False)
-    explorer = Explorer(compute, render, {"code_size": slider},
-                        title="Drag the slider: smaller codes keep less detail")
-    explorer.models = {k: c["model"] for k, c in cache.items()}
-    return explorer
+    return _with_results(Explorer(compute, render, {"code_size": slider},
+                                  title="Drag the slider: smaller codes keep less detail"), cache)
 
 
 def threshold_explorer(y_true, scores, threshold=None, *, n_steps: int = 41,
@@ -115,8 +115,7 @@ def threshold_explorer(y_true, scores, threshold=None, *, n_steps: int = 41,
     metrics.precision_recall_f1(y_true, scores, float(np.median(scores)))  # validates y_true
     y = np.asarray(y_true).astype(np.int64)
     n_steps = v.positive_int("n_steps", n_steps, minimum=2)
-    if not isinstance(log_scale, bool):
-        raise TypeError(f"log_scale must be True or False, got {log_scale!r}")
+    v.boolean("log_scale", log_scale)
     if log_scale and scores.min() <= 0:
         raise ValueError("log_scale=True needs positive scores; pass log_scale=False")
     cuts = set(np.quantile(scores, np.linspace(0.0, 1.0, n_steps)).astype(float).tolist())
@@ -175,9 +174,7 @@ def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "to
     if x_train.shape[1] != x_test.shape[1]:
         raise ValueError(f"x_train and x_test must have the same number of features, "
                          f"got {x_train.shape[1]} and {x_test.shape[1]}")
-    if not isinstance(sparsity, str) or sparsity not in ("topk", "kl"):
-        raise ValueError(f"sparsity must be 'topk' (slider over k) or 'kl' (slider over rho), "
-                         f"got {sparsity!r}")
+    v.option("sparsity", sparsity, {"topk", "kl"})  # a slider over k, or over rho
     code_size = v.positive_int("code_size", code_size)
     if not isinstance(values, (tuple, list)) or not values:
         raise TypeError(f"values must be a non-empty tuple, got {values!r}")
@@ -192,21 +189,21 @@ def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "to
     epochs = v.positive_int("epochs", epochs)
     key = "k" if sparsity == "topk" else "rho"
 
-    cache = {}
-    bar = _progress_bar(progress, len(values), f"training one model per {key}", "model")
-    for val in values:
-        training.set_seed(seed)
-        kw = dict(k=val) if sparsity == "topk" else dict(target=val)
-        model = models.sparse_autoencoder(x_train.shape[1], code_size, hidden, sparsity=sparsity,
-                                          **kw)
-        training.fit(model, x_train, epochs=epochs, seed=seed, progress=False)
+    def build(value):
+        kw = dict(k=value) if sparsity == "topk" else dict(target=value)
+        return models.sparse_autoencoder(x_train.shape[1], code_size, hidden, sparsity=sparsity,
+                                         **kw)
+
+    def evaluate(model):
         codes = model.encode(x_test)
         x_hat = model.reconstruct(x_test)
-        cache[val] = {key: val, "model": model, "mse": metrics.mse(x_test, x_hat),
-                      **metrics.sparsity_stats(codes), "originals": x_test[:n_images],
-                      "reconstructions": x_hat[:n_images], "codes": codes[:n_images]}
-        bar.update(1)
-    bar.close()
+        return {"mse": metrics.mse(x_test, x_hat), **metrics.sparsity_stats(codes),
+                "originals": x_test[:n_images], "reconstructions": x_hat[:n_images],
+                "codes": codes[:n_images]}
+
+    cache = training.sweep(build, values, x_train, evaluate=evaluate, epochs=epochs, seed=seed,
+                           progress=progress, desc=f"training one model per {key}")
+    _name_values(cache, key)
 
     def compute(**control):
         return _cached(cache, key, control[key])
@@ -231,10 +228,9 @@ def sparsity_explorer(x_train, x_test, values=(2, 8, 32), *, sparsity: str = "to
 
     slider = W.SelectionSlider(options=list(values), value=values[len(values) // 2],
                                description=key, continuous_update=False)
-    explorer = Explorer(compute, render, {key: slider},
-                        title=f"Drag {key}: fewer active units, blurrier reconstructions")
-    explorer.models = {val: c["model"] for val, c in cache.items()}
-    return explorer
+    return _with_results(Explorer(compute, render, {key: slider},
+                                  title=f"Drag {key}: fewer active units, blurrier "
+                                        f"reconstructions"), cache)
 
 
 
@@ -323,39 +319,33 @@ def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = 
     if x_train.shape[1:] != x_test.shape[1:]:
         raise ValueError(f"x_train and x_test must have the same image shape, "
                          f"got {x_train.shape[1:]} and {x_test.shape[1:]}")
-    if not isinstance(kind, str) or kind not in ("conv", "dense"):
-        raise ValueError(f"kind must be 'conv' or 'dense', got {kind!r}")
+    v.option("kind", kind, {"conv", "dense"})
     if kind == "conv" and x_train.ndim not in (3, 4):
         raise ValueError(f"kind='conv' needs images shaped (n, h, w) or (n, h, w, c), got "
                          f"x_train of shape {x_train.shape}; load with flatten=False")
-    if not isinstance(betas, (tuple, list)) or not betas:
-        raise TypeError(f"betas must be a non-empty tuple of numbers, got {betas!r}")
-    betas = tuple(v.number(f"betas[{i}]", b, low=0.0) for i, b in enumerate(betas))
-    v.distinct("betas", betas)
+    betas = v.distinct("betas", v.numbers_tuple("betas", betas, low=0.0))
     n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
     epochs = v.positive_int("epochs", epochs)
     batch_size = v.positive_int("batch_size", batch_size)
     v.number("learning_rate", learning_rate, low=0.0, low_open=True)
 
-    cache = {}
-    bar = _progress_bar(progress, len(betas) * epochs, "training one VAE per β", "epoch")
-    for beta in betas:
-        training.set_seed(seed)
+    def build(beta):
         if kind == "conv":
-            model = models.conv_vae(x_train.shape[1:], latent_dim, filters, beta=beta, seed=seed)
-        else:
-            model = models.vae(x_train.shape[1:], latent_dim, hidden, beta=beta, seed=seed)
-        history = training.fit(model, x_train, loss=None, epochs=epochs, batch_size=batch_size,
-                               learning_rate=learning_rate, seed=seed, progress=False,
-                               callbacks=[_epoch_bar_callback(bar)])
+            return models.conv_vae(x_train.shape[1:], latent_dim, filters, beta=beta, seed=seed)
+        return models.vae(x_train.shape[1:], latent_dim, hidden, beta=beta, seed=seed)
+
+    def evaluate(model):
         terms = model.elbo_terms(x_test, seed=seed)
-        cache[beta] = {"beta": beta, "model": model, "history": history.history,
-                       "rate": float(terms["kl"].mean()),
-                       "distortion": float(terms["reconstruction"].mean()),
-                       "originals": x_test[:n_images],
-                       "reconstructions": model.reconstruct(x_test[:n_images]),
-                       "samples": model.sample(n_images, seed=seed)}
-    bar.close()
+        return {"rate": float(terms["kl"].mean()),
+                "distortion": float(terms["reconstruction"].mean()),
+                "originals": x_test[:n_images],
+                "reconstructions": model.reconstruct(x_test[:n_images]),
+                "samples": model.sample(n_images, seed=seed)}
+
+    cache = training.sweep(build, betas, x_train, evaluate=evaluate, loss=None, epochs=epochs,
+                           batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+                           progress=progress, desc="training one VAE per β")
+    _name_values(cache, "beta")
 
     def compute(beta):
         return _cached(cache, "beta", beta)
@@ -371,19 +361,22 @@ def beta_explorer(x_train, x_test, betas=(0.25, 1.0, 4.0, 16.0), *, kind: str = 
 
     slider = W.SelectionSlider(options=list(betas), value=betas[min(1, len(betas) - 1)],
                                description="β", continuous_update=False)
-    explorer = Explorer(compute, render, {"beta": slider},
-                        title="Drag β: a larger β buys a smoother code with blurrier images")
-    explorer.models = {b: c["model"] for b, c in cache.items()}
-    explorer.results = cache
+    return _with_results(Explorer(compute, render, {"beta": slider},
+                                  title="Drag β: a larger β buys a smoother code with blurrier "
+                                        "images"), cache)
+
+
+def _name_values(results: dict, name: str) -> None:
+    """Store each sweep result's value under the explorer's own name for it too (e.g. 'beta')."""
+    for value, result in results.items():
+        result[name] = value
+
+
+def _with_results(explorer: Explorer, results: dict) -> Explorer:
+    """Attach a sweep's ``results`` ({value: result}) and their ``models`` to ``explorer``."""
+    explorer.results = results
+    explorer.models = {value: r["model"] for value, r in results.items()}
     return explorer
-
-
-def _progress_bar(progress: bool, total: int, desc: str, unit: str):
-    """One tqdm bar over a cache's training; with ``progress=False`` a disabled bar whose
-    update/close do nothing, so callers never branch on it."""
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit=unit, disable=not progress)
 
 
 def _cached(cache: dict, name: str, value):
@@ -391,17 +384,6 @@ def _cached(cache: dict, name: str, value):
     if value not in cache:
         raise ValueError(f"{name} must be one of {tuple(cache)}, got {value!r}")
     return cache[value]
-
-
-def _epoch_bar_callback(bar):
-    """A Keras callback that advances a tqdm ``bar`` by one step per epoch."""
-    import keras
-
-    class _Step(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            bar.update(1)
-
-    return _Step()
 
 
 def retrieval_explorer(query_images, query_codes, db_images, db_codes, *, query_labels=None,
@@ -418,11 +400,15 @@ def retrieval_explorer(query_images, query_codes, db_images, db_codes, *, query_
         raise ValueError("each image needs one code: query_images/query_codes and "
                          "db_images/db_codes must have the same lengths")
     if q.shape[1] != d.shape[1]:
-        raise ValueError(f"query_codes and db_codes must have the same width, got {q.shape[1]} and {d.shape[1]}")
+        raise ValueError(f"query_codes and db_codes must have the same width, "
+                         f"got {q.shape[1]} and {d.shape[1]}")
     if (query_labels is None) != (db_labels is None):
         raise ValueError("pass both query_labels and db_labels, or neither")
     k = v.positive_int("k", k, maximum=len(d))
-    unit = lambda z: z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+
+    def unit(z):
+        return z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
+
     q, d = unit(q), unit(d)
 
     def compute(query):
@@ -436,12 +422,14 @@ def retrieval_explorer(query_images, query_codes, db_images, db_codes, *, query_
     def render(r):
         title = f"query {r['query']}"
         if "precision" in r:
-            name = class_names[query_labels[r["query"]]] if class_names else query_labels[r["query"]]
+            label = query_labels[r["query"]]
+            name = class_names[label] if class_names else label
             title += f" ({name}): {r['precision']:.0%} of the {k} nearest share its class"
         return plots.image_row_grid({"query": np.repeat(q_img[r["query"]][None], k, 0),
                                      "nearest": d_img[r["neighbours"]]}, n=k, title=title)
 
-    slider = W.IntSlider(value=0, min=0, max=len(q) - 1, description="query", continuous_update=False)
+    slider = W.IntSlider(value=0, min=0, max=len(q) - 1, description="query",
+                         continuous_update=False)
     return Explorer(compute, render, {"query": slider}, title="Image search by code")
 
 
@@ -489,3 +477,54 @@ def noise_explorer(denoisers: dict, x, sigmas=(0.1, 0.2, 0.3, 0.4, 0.5), *, n_im
                                description="noise σ", continuous_update=False)
     return Explorer(compute, render, {"sigma": slider},
                     title="Drag the slider: how far does each denoiser hold up?")
+
+
+def depth_width_explorer(x_train, x_test, shapes=((32,), (128,), (512,), (256, 64)), *,
+                         code_size: int = 16, epochs: int = 3, n_images: int = 8,
+                         seed: int = 0, progress: bool = True) -> Explorer:
+    """Train one dense autoencoder per hidden-layer shape (its widths, one per encoder layer,
+    mirrored in the decoder) at a fixed code size, once (``training.sweep``, cached); a slider
+    shows test images next to their reconstructions with the parameter count and test MSE."""
+    from . import metrics, models, plots, training
+
+    x_train = v.array("x_train", x_train, ndim=2, unit_range=True)
+    x_test = v.array("x_test", x_test, ndim=2, unit_range=True)
+    if x_train.shape[1] != x_test.shape[1]:
+        raise ValueError(f"x_train and x_test must have the same number of features, "
+                         f"got {x_train.shape[1]} and {x_test.shape[1]}")
+    if not isinstance(shapes, (tuple, list)) or not shapes:
+        raise TypeError(f"shapes must be a non-empty tuple of hidden-width tuples such as "
+                        f"((64,), (256, 64)), got {shapes!r}")
+    shapes = v.distinct("shapes", tuple(v.int_tuple(f"shapes[{i}]", s)
+                                        for i, s in enumerate(shapes)))
+    code_size = v.positive_int("code_size", code_size)
+    n_images = v.positive_int("n_images", n_images, maximum=len(x_test))
+    epochs = v.positive_int("epochs", epochs)
+
+    def evaluate(model):
+        x_hat = model.reconstruct(x_test)
+        return {"mse": metrics.mse(x_test, x_hat), "parameters": model.count_params(),
+                "originals": x_test[:n_images], "reconstructions": x_hat[:n_images]}
+
+    cache = training.sweep(lambda h: models.dense_autoencoder(x_train.shape[1], code_size, h),
+                           shapes, x_train, evaluate=evaluate, epochs=epochs, seed=seed,
+                           progress=progress, desc="training one model per hidden shape")
+    _name_values(cache, "hidden")
+
+    def compute(hidden):
+        return _cached(cache, "hidden", tuple(hidden))
+
+    def render(r):
+        return plots.reconstruction_grid(
+            r["originals"], r["reconstructions"], n=n_images,
+            title=f"hidden {r['hidden']}, code {code_size}: {r['parameters']:,} parameters, "
+                  f"test MSE {r['mse']:.4f}")
+
+    slider = W.SelectionSlider(options=[(str(s), s) for s in shapes], value=shapes[0],
+                               description="hidden", continuous_update=False)
+    return _with_results(Explorer(compute, render, {"hidden": slider},
+                                  title="Drag the slider: wider or deeper, what do the extra "
+                                        "parameters buy?"), cache)
+
+
+__all__ += ["depth_width_explorer"]

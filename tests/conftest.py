@@ -8,6 +8,19 @@ import numpy as np
 import pytest
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``tensorflow_only`` are skipped under another Keras backend (the JAX run:
+    ``KERAS_BACKEND=jax pytest ...``): they test TensorFlow itself (op determinism,
+    tf.distribute) or a model that trains only there (the adversarial autoencoder)."""
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    if backend == "tensorflow":
+        return
+    skip = pytest.mark.skip(reason=f"TensorFlow backend only; KERAS_BACKEND={backend}")
+    for item in items:
+        if "tensorflow_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)

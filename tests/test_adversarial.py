@@ -10,6 +10,8 @@ def small(rng):
     return rng.random((64, 12)).astype(np.float32)
 
 
+@pytest.mark.slow
+@pytest.mark.tensorflow_only
 def test_aae_trains_with_fit_and_reports_three_losses(small):
     training.set_seed(0)
     m = models.adversarial_autoencoder(12, 2, hidden=(8,), discriminator_hidden=(8,))
@@ -110,6 +112,8 @@ def test_mmd_bad_input(a, b, kw, exc, word):
         metrics.mmd(a, b, **kw)
 
 
+@pytest.mark.slow
+@pytest.mark.tensorflow_only
 def test_trained_aae_saves_loads_and_trains_on(small, tmp_path):
     training.set_seed(0)
     m = models.adversarial_autoencoder(12, 2, hidden=(8,), discriminator_hidden=(8,))
@@ -121,3 +125,14 @@ def test_trained_aae_saves_loads_and_trains_on(small, tmp_path):
     assert int(loaded.optimizer.iterations) == int(loaded.gen_optimizer.iterations) == 2
     training.fit(loaded, small, loss=None, epochs=1, batch_size=32, progress=False)
     assert int(loaded.disc_optimizer.iterations) == 4
+
+
+@pytest.mark.skipif(keras.backend.backend() == "tensorflow",
+                    reason="the refusal is for the other backends (run under KERAS_BACKEND=jax)")
+def test_aae_refuses_to_train_on_another_backend_but_loads(small, tmp_path):
+    m = models.adversarial_autoencoder(12, 2, hidden=(8,), discriminator_hidden=(8,))
+    with pytest.raises(RuntimeError, match="TensorFlow backend only.*KERAS_BACKEND=tensorflow"):
+        training.fit(m, small, loss=None, epochs=1, progress=False)
+    m.save(tmp_path / "aae.keras")
+    loaded = keras.models.load_model(tmp_path / "aae.keras", safe_mode=True)
+    np.testing.assert_allclose(loaded.reconstruct(small), m.reconstruct(small), atol=1e-6)

@@ -57,7 +57,7 @@ def test_binary_metrics_bad_inputs(fn):
         fn([0, 0, 0], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="only 0"):
         fn([0, 1, 2], [0.1, 0.2, 0.3])
-    with pytest.raises(ValueError, match="y_true must be one label per row"):
+    with pytest.raises(ValueError, match="y_true must be one integer label per example"):
         fn([0, 1], [0.1, 0.2, 0.3])
     with pytest.raises(ValueError, match="NaN"):
         fn([0, 1, 1], [0.1, np.nan, 0.3])

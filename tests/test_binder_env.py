@@ -10,6 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# pip installs binder/requirements.txt into a fresh environment, then a lesson runs there
+pytestmark = [pytest.mark.network, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 BINDER_LIMIT_MB = 2048
 

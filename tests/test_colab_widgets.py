@@ -10,6 +10,11 @@ import sys
 import sysconfig
 from pathlib import Path
 
+import pytest
+
+# pip installs Colab's widget versions into a fresh environment, then the widget tests run there
+pytestmark = [pytest.mark.network, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parent.parent
 COLAB_WIDGETS = ("ipywidgets==7.7.1", "widgetsnbextension~=3.6.0",
                  "jupyterlab_widgets>=1.0.0,<3", "ipython_genutils")
@@ -19,7 +24,8 @@ def test_widget_tests_pass_under_colab_ipywidgets(tmp_path):
     env = tmp_path / "colab-widgets"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
     python = env / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+    site = subprocess.run([str(python), "-c",
+                           "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                           capture_output=True, text=True, check=True).stdout.strip()
     pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps",
                           "--target", site, *COLAB_WIDGETS], capture_output=True, text=True)
@@ -31,7 +37,8 @@ def test_widget_tests_pass_under_colab_ipywidgets(tmp_path):
     # editable install of course_lib, are processed too
     Path(site, "zz_main_environment.pth").write_text(
         f"import site; site.addsitedir({main_site!r})\n")
-    version = subprocess.run([str(python), "-c", "import ipywidgets; print(ipywidgets.__version__)"],
+    version = subprocess.run([str(python), "-c",
+                              "import ipywidgets; print(ipywidgets.__version__)"],
                              capture_output=True, text=True, cwd=tmp_path)
     assert version.stdout.strip() == "7.7.1", version.stdout + version.stderr
     run = subprocess.run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider",

@@ -1,5 +1,4 @@
 """Convolutional builder, SSIM and the noise explorer."""
-import keras
 import numpy as np
 import pytest
 
@@ -15,10 +14,11 @@ def test_conv_autoencoder_shapes(shape, code, upsampling):
     z = m.encode(x)
     assert z.shape == ((3, code) if code else (3, shape[0] // 4, shape[1] // 4, 6))
     np.testing.assert_allclose(m.decode(z), m.reconstruct(x), atol=1e-6)
-    kinds = {type(l).__name__ for l in m.decoder.layers}
+    kinds = {type(layer).__name__ for layer in m.decoder.layers}
     assert ("Conv2DTranspose" in kinds) == (upsampling == "transpose")
 
 
+@pytest.mark.slow
 def test_conv_autoencoder_learns_a_little(rng):
     x = rng.random((64, 8, 8)).astype(np.float32)
     m = models.conv_autoencoder((8, 8), (4,))

@@ -13,15 +13,17 @@ def test_dense_autoencoder_convention():
     assert m.code_size == 32
     x = np.random.default_rng(0).random((5, 784)).astype(np.float32)
     np.testing.assert_allclose(m.reconstruct(x), m.decode(m.encode(x)), atol=1e-6)
-    assert m.count_params() == (784 * 128 + 128) + (128 * 32 + 32) + (32 * 128 + 128) + (128 * 784 + 784)
+    assert m.count_params() == ((784 * 128 + 128) + (128 * 32 + 32) + (32 * 128 + 128)
+                                + (128 * 784 + 784))
 
 
 def test_image_shaped_input_and_options():
     m = models.dense_autoencoder((28, 28), 8, (64, 16), dropout=0.2, weight_decay=1e-4,
                                  use_bias=False, output_activation="linear")
     assert m.decoder.output.shape == (None, 28, 28)
-    assert all(not l.use_bias for l in m.encoder.layers if isinstance(l, keras.layers.Dense))
-    assert any(isinstance(l, keras.layers.Dropout) for l in m.encoder.layers)
+    dense = [la for la in m.encoder.layers if isinstance(la, keras.layers.Dense)]
+    assert all(not la.use_bias for la in dense)
+    assert any(isinstance(la, keras.layers.Dropout) for la in m.encoder.layers)
     assert len(m.losses) > 0  # weight decay terms
 
 
@@ -30,7 +32,8 @@ def test_linear_autoencoder_has_no_nonlinearity():
     x = np.random.default_rng(1).normal(size=(4, 10)).astype(np.float32)
     # linear: f(2x) - f(0) == 2 (f(x) - f(0))
     zero = m.reconstruct(np.zeros((1, 10)))
-    np.testing.assert_allclose(m.reconstruct(2 * x) - zero, 2 * (m.reconstruct(x) - zero), atol=1e-4)
+    np.testing.assert_allclose(m.reconstruct(2 * x) - zero, 2 * (m.reconstruct(x) - zero),
+                               atol=1e-4)
 
 
 @pytest.mark.parametrize("name", sorted(models.BUILDERS))
@@ -56,12 +59,14 @@ def test_every_builder_saves_and_loads_in_safe_mode(name, tmp_path):
     (dict(input_dim="784", code_size=3), TypeError, "input_dim"),
     (dict(input_dim=784, code_size=3, hidden=(64, -2)), ValueError, r"hidden\[1\]"),
     (dict(input_dim=784, code_size=3, activation="relux"), ValueError, "activation must be one of"),
-    (dict(input_dim=784, code_size=3, output_activation="softmax"), ValueError, "output_activation"),
+    (dict(input_dim=784, code_size=3, output_activation="softmax"), ValueError,
+     "output_activation"),
     (dict(input_dim=784, code_size=3, activation=None), TypeError, "activation"),
     (dict(input_dim=784, code_size=3, dropout=1.0), ValueError, "dropout"),
     (dict(input_dim=784, code_size=3, weight_decay=-1e-3), ValueError, "weight_decay"),
     (dict(input_dim=784, code_size=3, use_bias="no"), TypeError, "use_bias"),
-    (dict(input_dim=784, code_size=3, kernel_initializer="glorious"), ValueError, "kernel_initializer"),
+    (dict(input_dim=784, code_size=3, kernel_initializer="glorious"), ValueError,
+     "kernel_initializer"),
 ])
 def test_dense_autoencoder_bad_input(kwargs, exc, word):
     with pytest.raises(exc, match=word):

@@ -11,6 +11,8 @@ import pytest
 
 from course_lib import multiworker
 
+pytestmark = pytest.mark.tensorflow_only  # tf.distribute: TensorFlow's own machinery
+
 # --- who listens where: read from /proc (works without iproute2's `ss`) ---------------------
 
 Listening = namedtuple("Listening", "address port inode")
@@ -139,6 +141,7 @@ def test_launch_bad_input(kwargs, exc, word, tmp_path):
         multiworker.launch(out=tmp_path, **kwargs)
 
 
+@pytest.mark.slow
 def test_two_local_workers_train_together(launched):
     """Two processes on localhost, one MultiWorkerMirroredStrategy: both replicas take part and
     the loss falls."""
@@ -148,6 +151,7 @@ def test_two_local_workers_train_together(launched):
     assert result["loss"][1] < result["loss"][0]
 
 
+@pytest.mark.slow
 def test_workers_cannot_be_reached_from_outside(launched):
     """TensorFlow's worker servers listen on every interface (``*:PORT``); the launcher puts them
     in a network namespace whose only interface is loopback, so no other machine can connect."""
@@ -188,6 +192,7 @@ def test_private_network_missing_gives_a_clear_error(monkeypatch, tmp_path):
         multiworker.launch(out=tmp_path, network="lan")
 
 
+@pytest.mark.slow
 def test_scale_for_replicas_divides_by_the_replica_count():
     """Needs two logical devices, which TF accepts only before it starts: use a fresh process."""
     import subprocess

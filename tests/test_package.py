@@ -44,6 +44,7 @@ def test_every_public_model_function_is_a_registered_builder():
     assert set(models.HELPERS) <= public
 
 
+@pytest.mark.slow
 def test_a_lesson_gives_identical_checkpoint_lines_twice():
     from course_lib.bench import run_lesson
 

@@ -57,6 +57,7 @@ def test_explorer_calls_compute_on_change():
         widgets.Explorer(compute, render, {})
 
 
+@pytest.mark.slow
 def test_code_size_explorer_trains_once_and_slides(tiny_images):
     rng = np.random.default_rng(0)
     x = rng.random((64, 16)).astype(np.float32)

@@ -34,6 +34,7 @@ def test_synthetic_series_bad_input(kwargs, exc, word):
         data.synthetic_series(**kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["conv", "gru", "lstm"])
 def test_sequence_autoencoder_trains(kind):
     x, _ = data.synthetic_series(32, 16)
@@ -122,7 +123,8 @@ def test_capsule_layer_matches_numpy_routing(rng):
 
 
 def test_capsule_autoencoder_shapes():
-    m = models.capsule_autoencoder((12, 12), num_capsules=3, capsule_dim=4, filters=8, primary_dim=4)
+    m = models.capsule_autoencoder((12, 12), num_capsules=3, capsule_dim=4, filters=8,
+                                   primary_dim=4)
     assert m.code_size == 12 and m.decoder.output.shape == (None, 12, 12)
     x = np.random.default_rng(0).random((3, 12, 12)).astype("float32")
     assert m.reconstruct(x).shape == (3, 12, 12)

@@ -73,6 +73,7 @@ def test_sparsity_stats():
         metrics.sparsity_stats(z, threshold=-1)
 
 
+@pytest.mark.slow
 def test_sparsity_explorer_slides_headlessly(rng):
     x = rng.random((40, 16)).astype(np.float32)
     e = widgets.sparsity_explorer(x, x[:10], values=(1, 3), code_size=4, hidden=(8,), epochs=1,
@@ -92,6 +93,7 @@ def test_sparsity_explorer_slides_headlessly(rng):
         widgets.sparsity_explorer(x, x, values=(2, 2), code_size=4)
 
 
+@pytest.mark.slow
 def test_contractive_penalty_matches_autodiff_and_shrinks_jacobian(small):
     training.set_seed(0)
     m = models.contractive_autoencoder(12, 3, contractive_weight=0.5)

@@ -241,7 +241,8 @@ def test_student_copy_is_committed_and_current(name, tmp_path):
 def _names(source, ctx):
     import ast
 
-    tree = ast.parse("\n".join(l for l in source.splitlines() if not l.lstrip().startswith(("%", "!"))))
+    kept = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(kept))
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ctx)}
 
 

@@ -20,7 +20,8 @@ def test_pca_reconstruction_exact_on_its_rank(low_rank):
     rec = metrics.pca_reconstruction(low_rank[:150], low_rank[150:], 3)
     assert rec.shape == (50, 10) and rec.dtype == np.float32
     assert metrics.mse(low_rank[150:], rec) < 1e-10
-    assert metrics.mse(low_rank[150:], metrics.pca_reconstruction(low_rank[:150], low_rank[150:], 1)) > 1e-3
+    rank1 = metrics.pca_reconstruction(low_rank[:150], low_rank[150:], 1)
+    assert metrics.mse(low_rank[150:], rank1) > 1e-3
 
 
 def test_pca_curve_decreases_and_matches_reconstruction(rng):
@@ -30,7 +31,8 @@ def test_pca_curve_decreases_and_matches_reconstruction(rng):
     values = list(curve.values())
     assert all(a >= b for a, b in zip(values, values[1:]))
     assert curve[16] < 1e-10  # all components: exact
-    assert curve[4] == pytest.approx(metrics.mse(x[200:], metrics.pca_reconstruction(x[:200], x[200:], 4)),
+    rank4 = metrics.pca_reconstruction(x[:200], x[200:], 4)
+    assert curve[4] == pytest.approx(metrics.mse(x[200:], rank4),
                                      rel=1e-5)
 
 
@@ -58,10 +60,11 @@ def test_pca_bad_inputs(rng):
 
 
 def test_sweep_curves_draws_one_line_per_label():
-    fig = plots.sweep_curves({"AE": ([2, 4, 8], [0.3, 0.2, 0.1]), "PCA": ([2, 4, 8], [0.4, 0.3, 0.2])},
+    fig = plots.sweep_curves({"AE": ([2, 4, 8], [0.3, 0.2, 0.1]),
+                              "PCA": ([2, 4, 8], [0.4, 0.3, 0.2])},
                              xlabel="code size", highlight=4, log_y=True, title="t")
     ax = fig.axes[0]
-    assert [l.get_label() for l in ax.lines[:2]] == ["AE", "PCA"]
+    assert [line.get_label() for line in ax.lines[:2]] == ["AE", "PCA"]
     assert len(ax.lines) == 3  # two curves + the highlight line
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
     assert ax.get_xlabel() == "code size"

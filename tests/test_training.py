@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -109,6 +110,7 @@ def fresh_determinism(monkeypatch):
     training.set_seed(0, deterministic=True)
 
 
+@pytest.mark.tensorflow_only
 def test_set_seed_deterministic_switch(fresh_determinism):
     training.set_seed(0)
     assert _op_determinism_enabled()
@@ -120,6 +122,7 @@ def test_set_seed_deterministic_switch(fresh_determinism):
     assert _op_determinism_enabled()
 
 
+@pytest.mark.tensorflow_only
 @pytest.mark.parametrize("raw,expected", [("0", False), ("off", False), ("FALSE", False),
                                           ("1", True), ("yes", True), ("", True)])
 def test_set_seed_reads_course_deterministic(fresh_determinism, raw, expected):
@@ -162,6 +165,7 @@ def _raising_model(message):
 
 
 # messages as TensorFlow's kernels word them (tensorflow/core/kernels/*)
+@pytest.mark.tensorflow_only
 @pytest.mark.parametrize("tf_message", [
     "Determinism is not yet supported in GPU implementation of Bincount.",
     "A deterministic GPU implementation of ResizeNearestNeighborGrad is not currently available.",
@@ -181,6 +185,7 @@ def test_fit_explains_missing_deterministic_kernel(data, tf_message):
     assert tf_message in str(info.value.__cause__)
 
 
+@pytest.mark.tensorflow_only
 def test_fit_leaves_other_errors_alone(data):
     import tensorflow as tf
 
@@ -189,3 +194,100 @@ def test_fit_leaves_other_errors_alone(data):
         training.fit(_raising_model(other), data, epochs=1, batch_size=16, progress=False)
     assert str(info.value).strip().endswith(other) and "set_seed" not in str(info.value)
     assert info.value.__cause__ is None
+
+
+# --- fit continues training; arguments it cannot use are refused --------------------------
+
+def test_second_fit_continues_with_the_same_optimizer(data):
+    training.set_seed(0)
+    m = models.dense_autoencoder(12, 3)
+    training.fit(m, data, epochs=2, batch_size=16, progress=False)
+    opt = m.optimizer
+    assert int(opt.iterations) == 8
+    h = training.fit(m, data, epochs=1, batch_size=16, progress=False)
+    assert m.optimizer is opt and int(opt.iterations) == 12  # Adam's state carried over
+    assert h.history["loss"][0] > 0
+    training.fit(m, data, epochs=1, batch_size=16, learning_rate=1e-3, progress=False)
+    assert m.optimizer is opt
+    assert float(keras.ops.convert_to_numpy(opt.learning_rate)) == pytest.approx(1e-3)
+    training.fit(m, data, epochs=1, batch_size=16, optimizer="sgd", progress=False)
+    assert isinstance(m.optimizer, keras.optimizers.SGD)  # naming another one starts it anew
+
+
+def test_default_rate_is_one_cycle_and_a_number_is_constant():
+    cycle = training.FitRate(1e-2, 100, start=20, warmup=0.1, constant=False)
+    rates = [float(keras.ops.convert_to_numpy(cycle(s))) for s in (20, 29, 30, 70, 119, 300)]
+    assert rates[0] == pytest.approx(1e-3) and rates[1] == pytest.approx(1e-2)  # warm-up
+    assert rates[2] == pytest.approx(1e-2) and 0 < rates[3] < 1e-2  # cosine decay
+    assert rates[4] < 1e-4 and rates[5] == pytest.approx(0.0, abs=1e-9)
+    flat = training.FitRate(3e-3)
+    assert float(keras.ops.convert_to_numpy(flat(12345))) == pytest.approx(3e-3)
+    assert training.FitRate.from_config(cycle.get_config()).get_config() == cycle.get_config()
+
+
+def test_model_trained_by_fit_saves_and_trains_on(data, tmp_path):
+    training.set_seed(0)
+    m = models.dense_autoencoder(12, 3)
+    training.fit(m, data, epochs=1, batch_size=16, progress=False)
+    m.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras", safe_mode=True)
+    np.testing.assert_allclose(loaded.reconstruct(data), m.reconstruct(data), atol=1e-6)
+    assert int(loaded.optimizer.iterations) == 4
+    training.fit(loaded, data, epochs=1, batch_size=16, progress=False)
+    assert int(loaded.optimizer.iterations) == 8
+
+
+def test_fit_refuses_what_it_would_ignore(data):
+    m = models.vae(12, 2, hidden=(4,))
+    training.fit(m, data, loss=None, epochs=1, batch_size=16, progress=False)
+    with pytest.raises(ValueError, match="learning_rate would be ignored.*loss=None"):
+        training.fit(m, data, loss=None, learning_rate=1e-3, progress=False)
+    with pytest.raises(ValueError, match="optimizer would be ignored"):
+        training.fit(m, data, loss=None, optimizer="sgd", progress=False)
+    training.fit(m, data, loss=None, epochs=1, batch_size=16, progress=False)  # continues
+    with pytest.raises(ValueError, match="has none: pass loss="):
+        training.fit(models.dense_autoencoder(12, 3), data, loss=None, progress=False)
+    with pytest.raises(ValueError, match="learning_rate would be ignored"):
+        training.fit(models.dense_autoencoder(12, 3), data, optimizer=keras.optimizers.Adam(),
+                     learning_rate=1e-3, progress=False)
+
+
+# --- sweep: one seeded model per value, results as data -------------------------------------
+
+def test_sweep_trains_one_model_per_value_like_fit_would(data):
+    results = training.sweep(lambda k: models.dense_autoencoder(12, k), (2, 4), data,
+                             evaluate=lambda m: {"mse": float(np.mean((m.reconstruct(data)
+                                                                      - data) ** 2))},
+                             epochs=2, batch_size=16, seed=3, progress=False)
+    assert list(results) == [2, 4]
+    r = results[4]
+    assert r["value"] == 4 and r["model"].code_size == 4 and len(r["history"]["loss"]) == 2
+    # the same as seeding, building and fitting by hand
+    training.set_seed(3)
+    by_hand = models.dense_autoencoder(12, 4)
+    training.fit(by_hand, data, epochs=2, batch_size=16, seed=3, progress=False)
+    np.testing.assert_array_equal(by_hand.reconstruct(data), r["model"].reconstruct(data))
+    assert r["mse"] == pytest.approx(float(np.mean((by_hand.reconstruct(data) - data) ** 2)))
+
+
+def test_sweep_shows_one_progress_bar(data, capsys):
+    training.sweep(lambda k: models.dense_autoencoder(12, k), (2, 3), data, epochs=2,
+                   batch_size=32, desc="sweeping")
+    err = capsys.readouterr().err
+    assert "sweeping" in err and "4/4" in err
+
+
+@pytest.mark.parametrize("kwargs,exc,word", [
+    (dict(build="dense"), TypeError, "build must be a function"),
+    (dict(values=()), TypeError, "values must be a non-empty"),
+    (dict(values=(2, 2)), ValueError, "repeat"),
+    (dict(evaluate=3), TypeError, "evaluate"),
+    (dict(progress=1), TypeError, "progress must be True or False"),
+    (dict(build=lambda k: "model"), TypeError, "must return a keras.Model"),
+    (dict(evaluate=lambda m: 1.0), TypeError, "evaluate must return a dict"),
+])
+def test_sweep_bad_input(data, kwargs, exc, word):
+    args = dict(build=lambda k: models.dense_autoencoder(12, k), values=(2,), progress=False,
+                epochs=1) | kwargs
+    with pytest.raises(exc, match=word):
+        training.sweep(x=data, **args)

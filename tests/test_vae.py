@@ -25,7 +25,7 @@ def test_kl_term_matches_numpy(rng):
     _, kl = m.loss_terms(x)
     np.testing.assert_allclose(float(kl), expected.mean(), rtol=1e-5)
     np.testing.assert_allclose(m.kl_per_dimension(x).sum(), expected.mean(), rtol=1e-5)
-    assert np.all(expected > 0)
+    assert np.all(expected >= 0) and expected.max() > 0  # KL >= 0, and not all zero here
 
 
 def test_reconstruction_term_is_bce_summed_over_pixels(rng):
@@ -42,6 +42,7 @@ def test_reconstruction_term_is_bce_summed_over_pixels(rng):
                                rtol=1e-4)
 
 
+@pytest.mark.slow
 def test_training_tracks_both_terms_and_saves(images, tmp_path):
     training.set_seed(0)
     m = models.conv_vae((8, 8), latent_dim=2, filters=(4,), beta=2.0)
@@ -165,6 +166,7 @@ def test_latent_explorer_headless():
         widgets.latent_explorer(m, labels=np.zeros(5))
 
 
+@pytest.mark.slow
 def test_beta_explorer_headless(images):
     ex = widgets.beta_explorer(images, images[:6], betas=(0.5, 4.0), kind="conv", latent_dim=2,
                                filters=(4,), epochs=1, n_images=3, progress=False)

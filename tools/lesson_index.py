@@ -5,17 +5,21 @@ Badges and the README table point learners to the student copies (student/NN_nam
 `python -m course_lib.student lessons/ student/ --force`), not to lessons/, which holds the
 instructors' copies with solutions. Regenerate student/ after running this tool: it edits lessons.
 
+Each header's "Time on a laptop CPU" line is rewritten from benchmarks/lessons.json, so the time a
+lesson claims is the time the course benchmark measured.
+
     python tools/lesson_index.py          # rewrite what is stale
     python tools/lesson_index.py --check  # exit 1 and list what is stale (used by the tests)
 """
 from __future__ import annotations
 
-import re
+import json
+import math
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
+import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- lessons:start -->", "<!-- lessons:end -->"
@@ -39,7 +43,8 @@ def badges(name: str) -> str:
 
 def setup_cell() -> str:
     repo, branch = settings()
-    return ('# On Colab, fetch the course so `course_lib` imports; elsewhere this cell does nothing.\n'
+    return ('# On Colab, fetch the course so `course_lib` imports; elsewhere this cell does '
+            'nothing.\n'
             'import sys\n'
             'if "google.colab" in sys.modules:\n'
             '    import subprocess\n'
@@ -58,6 +63,24 @@ def title(nb) -> str:
     return first.split("—", 1)[1].strip() if "—" in first else first.lstrip("# ").strip()
 
 
+TIME_PREFIX = "**Time on a laptop CPU:**"
+
+
+def measured_seconds() -> dict:
+    """{lesson: wall seconds} from the course benchmark (benchmarks/lessons.json)."""
+    bench = ROOT / "benchmarks" / "lessons.json"
+    if not bench.is_file():
+        return {}
+    return {r["lesson"]: r["seconds"] for r in json.loads(bench.read_text())["lessons"]}
+
+
+def time_line(seconds: float) -> str:
+    """The header's time claim, from the benchmark: rounded up to 5 s, so it is never an
+    underestimate of what was measured."""
+    return (f"{TIME_PREFIX} about {5 * math.ceil(seconds / 5):.0f} s to run every cell "
+            f"(measured on 2 CPU cores: benchmarks/lessons.md).")
+
+
 def fix_notebook(path: Path):
     """Return (changed, notebook): changed is True when the notebook was (or would be) stale."""
     nb = nbformat.read(path, as_version=4)
@@ -69,6 +92,9 @@ def fix_notebook(path: Path):
     rest = lines[2:]
     while rest and not rest[0].strip():
         rest = rest[1:]
+    seconds = measured_seconds().get(path.stem)
+    if seconds is not None:  # the time in the header is the benchmark's, not a guess
+        rest = [time_line(seconds) if ln.startswith(TIME_PREFIX) else ln for ln in rest]
     new_first = "\n".join(lines[:2] + badges(path.stem).splitlines() + [""] + rest)
     new_setup = setup_cell()
     changed = first.source != new_first or nb.cells[1].source != new_setup
@@ -91,7 +117,7 @@ def main(argv) -> int:
     for p in lessons():
         changed, nb = fix_notebook(p)
         if changed:
-            stale.append(f"{p.relative_to(ROOT)}: badges or Colab setup cell")
+            stale.append(f"{p.relative_to(ROOT)}: badges, time line or Colab setup cell")
             if not check:
                 nbformat.write(nb, p)
     readme = (ROOT / "README.md").read_text()

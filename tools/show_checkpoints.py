@@ -1,4 +1,7 @@
-"""Print the stored checkpoint outputs of lessons: python tools/show_checkpoints.py lessons/*.ipynb"""
+"""Print the stored checkpoint outputs of lessons:
+
+    python tools/show_checkpoints.py lessons/*.ipynb
+"""
 import sys
 
 import nbformat

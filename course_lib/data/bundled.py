@@ -2,16 +2,17 @@
 data) and a docstring corpus read from installed libraries."""
 from __future__ import annotations
 
-from pathlib import Path
 import csv
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 
 from .. import _validate as v
 from .fashion_mnist import DataNotFoundError
 
-__all__ = ['CUSTOMERS_CSV', 'CustomerTable', 'customers_products', 'DOCSTRING_MODULES', 'docstring_corpus']
+__all__ = ['CUSTOMERS_CSV', 'CustomerTable', 'customers_products', 'DOCSTRING_MODULES',
+           'docstring_corpus']
 
 
 # Package data: installed with course_lib, so the table is there wherever the library is.
@@ -27,7 +28,8 @@ class CustomerTable:
 
 
 def customers_products(path=None) -> CustomerTable:
-    """The seed's worked example: 5 customers x 6 products (``course_lib/data/customers_products.csv``)."""
+    """The seed's worked example: 5 customers x 6 products
+    (``course_lib/data/customers_products.csv``)."""
     path = Path(path) if path is not None else CUSTOMERS_CSV
     if not path.is_file():
         raise DataNotFoundError(

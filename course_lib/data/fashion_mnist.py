@@ -2,7 +2,6 @@
 dataset-fashion-mnist, download), verify their sha256, load them as float32 in [0, 1]."""
 from __future__ import annotations
 
-from pathlib import Path
 import dataclasses
 import functools
 import gzip
@@ -10,17 +9,21 @@ import hashlib
 import os
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import numpy as np
 
 from .. import _validate as v
 
-__all__ = ['FASHION_MNIST_FILES', 'FASHION_MNIST_CLASSES', 'DataNotFoundError', 'ChecksumError', 'fashion_mnist_dir', 'FashionMNIST', 'load_fashion_mnist']
+__all__ = ['FASHION_MNIST_FILES', 'FASHION_MNIST_CLASSES', 'DataNotFoundError', 'ChecksumError',
+           'fashion_mnist_dir', 'FashionMNIST', 'load_fashion_mnist']
 
 
 FASHION_MNIST_FILES = {
-    "train-images-idx3-ubyte.gz": "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
-    "train-labels-idx1-ubyte.gz": "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
+    "train-images-idx3-ubyte.gz":
+        "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7",
+    "train-labels-idx1-ubyte.gz":
+        "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056",
     "t10k-images-idx3-ubyte.gz": "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa",
     "t10k-labels-idx1-ubyte.gz": "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05",
 }
@@ -98,7 +101,8 @@ def _download(target: Path) -> None:
             continue
         tmp = dest.with_suffix(".part")
         try:
-            with urllib.request.urlopen(_DOWNLOAD_URL + name, timeout=30) as r, open(tmp, "wb") as f:
+            with (urllib.request.urlopen(_DOWNLOAD_URL + name, timeout=30) as r,
+                  open(tmp, "wb") as f):
                 f.write(r.read())
         except (urllib.error.URLError, OSError, TimeoutError) as e:
             tmp.unlink(missing_ok=True)
@@ -116,7 +120,8 @@ def fashion_mnist_dir(data_dir=None, *, download: bool = True) -> Path:
             return d
     if data_dir is not None:
         missing = [n for n in FASHION_MNIST_FILES if not (Path(data_dir) / n).is_file()]
-        raise DataNotFoundError(f"data_dir {data_dir} lacks {', '.join(missing)}.\n{HOW_TO_GET_DATA}")
+        raise DataNotFoundError(f"data_dir {data_dir} lacks {', '.join(missing)}.\n"
+                                f"{HOW_TO_GET_DATA}")
     if not download:
         raise DataNotFoundError(HOW_TO_GET_DATA)
     target = _keras_cache()
@@ -169,8 +174,7 @@ def load_fashion_mnist(*, flatten: bool = False, subset=None, test_subset=None, 
     test_subset: likewise for the test set; validation: a fraction in [0, 1) or a count of the
     kept training images moved to ``x_val``/``y_val``; flatten: (n, 784) instead of (n, 28, 28).
     """
-    if not isinstance(flatten, bool):
-        raise TypeError(f"flatten must be True or False, got {flatten!r}")
+    v.boolean("flatten", flatten)
     seed = v.positive_int("seed", seed, minimum=0)
     x_tr, y_tr, x_te, y_te = _read_all(str(fashion_mnist_dir(data_dir, download=download)))
     n_train = _count("subset", subset, len(x_tr))

@@ -55,16 +55,13 @@ def anomaly_split(x, y, normal_class, *, x_test=None, y_test=None, validation: f
     of the normal rows plus every anomalous row of ``x`` form the test set.
     """
     x = v.array("x", x, min_ndim=2)
-    y = np.asarray(y)
-    if y.shape != (len(x),) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be one integer label per row of x, shape ({len(x)},), got "
-                         f"shape {y.shape} and dtype {y.dtype}")
-    if isinstance(normal_class, bool) or not isinstance(normal_class, (int, np.integer)):
-        raise TypeError(f"normal_class must be an integer label, got {normal_class!r}")
+    y = v.labels("y", y, len(x))
+    v.integer("normal_class", normal_class)
     if normal_class not in set(np.unique(y).tolist()):
         raise ValueError(f"normal_class must be one of the labels in y {sorted(set(y.tolist()))}, "
                          f"got {normal_class}")
-    validation = v.number("validation", validation, low=0.0, high=1.0, low_open=True, high_open=True)
+    validation = v.number("validation", validation, low=0.0, high=1.0, low_open=True,
+                          high_open=True)
     seed = v.positive_int("seed", seed, minimum=0)
     if (x_test is None) != (y_test is None):
         raise ValueError("give both x_test and y_test, or neither")
@@ -81,10 +78,7 @@ def anomaly_split(x, y, normal_class, *, x_test=None, y_test=None, validation: f
         xt = v.array("x_test", x_test, min_ndim=2)
         if xt.shape[1:] != x.shape[1:]:
             raise ValueError(f"x_test rows must have shape {x.shape[1:]}, got {xt.shape[1:]}")
-        y_test = np.asarray(y_test)
-        if y_test.shape != (len(xt),) or not np.issubdtype(y_test.dtype, np.integer):
-            raise ValueError(f"y_test must be one integer label per row of x_test, shape "
-                             f"({len(xt)},), got shape {y_test.shape} and dtype {y_test.dtype}")
+        y_test = v.labels("y_test", y_test, len(xt))
         yt = (y_test != normal_class).astype(np.int64)
     n_val = int(round(validation * len(normal)))
     if n_val < 1 or n_val >= len(normal):
@@ -109,10 +103,7 @@ def sliding_windows(series, width: int, step: int = 1):
 def few_labels(y, per_class: int, *, seed: int = 0) -> np.ndarray:
     """Indices of ``per_class`` randomly chosen examples of every class in ``y`` (seeded,
     sorted): the small labelled set of a semi-supervised experiment."""
-    y = np.asarray(y)
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer) or y.size == 0:
-        raise ValueError(f"y must be a non-empty 1-D array of integer labels, got shape "
-                         f"{y.shape} and dtype {y.dtype}")
+    y = v.labels("y", y)
     per_class = v.positive_int("per_class", per_class)
     seed = v.positive_int("seed", seed, minimum=0)
     rng = np.random.default_rng(seed)

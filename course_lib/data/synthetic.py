@@ -8,7 +8,8 @@ import numpy as np
 
 from .. import _validate as v
 
-__all__ = ['purchase_matrix', 'SERIES_PATTERNS', 'synthetic_series', 'SeriesWithAnomalies', 'ANOMALY_KINDS', 'series_with_anomalies']
+__all__ = ['purchase_matrix', 'SERIES_PATTERNS', 'synthetic_series', 'SeriesWithAnomalies',
+           'ANOMALY_KINDS', 'series_with_anomalies']
 
 
 def purchase_matrix(n_customers: int = 2000, n_products: int = 200, *, n_segments: int = 8,
@@ -105,8 +106,8 @@ def series_with_anomalies(length: int = 10000, *, period: int = 50, noise: float
     max_length = v.positive_int("max_length", max_length, minimum=min_length)
     if isinstance(kinds, str) or not isinstance(kinds, (tuple, list)) or not kinds:
         raise TypeError(f"kinds must be a non-empty tuple from {ANOMALY_KINDS}, got {kinds!r}")
-    for k in kinds:
-        v.choice("kinds", k, set(ANOMALY_KINDS))
+    for i, k in enumerate(kinds):
+        v.option(f"kinds[{i}]", k, set(ANOMALY_KINDS))
     slot = length // max(n_anomalies, 1)
     if n_anomalies and slot < 2 * max_length + 2:
         raise ValueError(f"n_anomalies={n_anomalies} events of up to {max_length} steps do not fit "

@@ -9,17 +9,12 @@ __all__ = ['roc_auc', 'pr_auc', 'precision_recall_f1', 'event_recall']
 
 
 def _labels(name, y, n):
-    y = np.asarray(y)
-    if y.shape != (n,):
-        raise ValueError(f"{name} must be one label per row, shape ({n},), got shape {y.shape}")
-    if not (np.issubdtype(y.dtype, np.integer) or y.dtype == bool):
-        raise TypeError(f"{name} must hold integer (or bool) labels, got dtype {y.dtype}")
-    return y
+    return v.labels(name, y, n, allow_bool=True)
 
 
 def _binary_scores(y_true, scores):
     s = v.array("scores", scores, ndim=1)
-    y = _labels("y_true", y_true, len(s)).astype(np.int64)
+    y = _labels("y_true", y_true, len(s))
     if not np.isin(y, (0, 1)).all():
         raise ValueError("y_true must hold only 0 (normal) and 1 (anomaly)")
     if y.min() == y.max():

@@ -49,19 +49,16 @@ def precision_at_k(query_codes, query_labels, db_codes=None, db_labels=None, *, 
     averaged over queries. Without a database, each query searches the other queries
     (leave-one-out)."""
     q = v.array("query_codes", query_codes, ndim=2)
-    ql = np.asarray(query_labels)
-    if ql.shape != (len(q),):
-        raise ValueError(f"query_labels must have shape ({len(q)},), got {ql.shape}")
+    ql = v.labels("query_labels", query_labels, len(q))
     leave_one_out = db_codes is None
     if leave_one_out:
         d, dl = q, ql
     else:
         d = v.array("db_codes", db_codes, ndim=2)
-        dl = np.asarray(db_labels)
-        if dl.shape != (len(d),):
-            raise ValueError(f"db_labels must have shape ({len(d)},), got {dl.shape}")
+        dl = v.labels("db_labels", db_labels, len(d))
         if d.shape[1] != q.shape[1]:
-            raise ValueError(f"db_codes must have {q.shape[1]} columns like query_codes, got {d.shape[1]}")
+            raise ValueError(f"db_codes must have {q.shape[1]} columns like query_codes, "
+                             f"got {d.shape[1]}")
     k = v.positive_int("k", k, maximum=len(d) - (1 if leave_one_out else 0))
     qn, dn = _unit_rows(q), _unit_rows(d)
     hits = 0

@@ -22,7 +22,7 @@ def _pair(x, x_hat, *, unit_range=False):
 
 
 def _reduce(per_example, per_example_flag):
-    return per_example if per_example_flag else float(per_example.mean())
+    return per_example if v.boolean("per_example", per_example_flag) else float(per_example.mean())
 
 
 def mse(x, x_hat, *, per_example: bool = False):

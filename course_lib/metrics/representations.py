@@ -67,12 +67,8 @@ def principal_angles(a, b) -> np.ndarray:
 def cluster_purity(labels, clusters) -> float:
     """Share of examples whose cluster's majority label is their own label (1.0 = every cluster
     holds a single label)."""
-    y, c = np.asarray(labels), np.asarray(clusters)
-    if y.ndim != 1 or y.shape != c.shape or not len(y):
-        raise ValueError(f"labels and clusters must be 1-D and of equal, non-zero length, "
-                         f"got shapes {y.shape} and {c.shape}")
-    if not (np.issubdtype(y.dtype, np.integer) and np.issubdtype(c.dtype, np.integer)):
-        raise TypeError("labels and clusters must be integer arrays")
+    y = v.labels("labels", labels)
+    c = v.labels("clusters", clusters, len(y))
     return float(sum(np.bincount(y[c == j]).max() for j in np.unique(c)) / len(y))
 
 

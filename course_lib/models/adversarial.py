@@ -10,6 +10,10 @@ The two adversarial optimizers are created by ``compile`` (Adam with beta_1 = 0.
 for adversarial games; the discriminator at the compiled learning rate, the generator at
 ``adversarial_weight`` times it: Adam ignores a constant factor on a loss, so the weight sets
 the step size), so ``training.fit(model, x, loss=None)`` works.
+
+Three optimizers stepping in turn need a hand-written ``train_step`` (``tf.GradientTape``), so
+this model trains on the TensorFlow backend only; on another backend it builds, saves, loads
+and predicts, and ``compile`` (hence ``training.fit``) raises a ``RuntimeError`` saying so.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import numpy as np
 from keras import layers, ops
 
 from .. import _validate as v
+from ..distribute import scale_for_replicas
 from .base import Autoencoder, builder, check_activation
 from .dense import dense_autoencoder
 
@@ -59,16 +64,12 @@ class AdversarialAutoencoder(Autoencoder):
                  reconstruction_loss: str = "mse", seed: int = 0, **kwargs):
         super().__init__(encoder, decoder, **kwargs)
         if not isinstance(discriminator, keras.Model):
-            raise TypeError(f"discriminator must be a keras.Model, got {type(discriminator).__name__}")
-        if not isinstance(prior, str):
-            raise TypeError(f"prior must be one of {sorted(PRIORS)}, got {prior!r}")
-        self.prior = v.choice("prior", prior, PRIORS)
+            raise TypeError(f"discriminator must be a keras.Model, "
+                            f"got {type(discriminator).__name__}")
+        self.prior = v.option("prior", prior, PRIORS)
         self.prior_scale = v.number("prior_scale", prior_scale, low=0.0, low_open=True)
         self.adversarial_weight = v.number("adversarial_weight", adversarial_weight, low=0.0)
-        if not isinstance(reconstruction_loss, str):
-            raise TypeError(f"reconstruction_loss must be one of {sorted(RECONSTRUCTION_LOSSES)}, "
-                            f"got {reconstruction_loss!r}")
-        self.reconstruction_loss = v.choice("reconstruction_loss", reconstruction_loss,
+        self.reconstruction_loss = v.option("reconstruction_loss", reconstruction_loss,
                                             RECONSTRUCTION_LOSSES)
         self.seed = v.positive_int("seed", seed, minimum=0)
         size = int(np.prod(encoder.output.shape[1:]))
@@ -109,6 +110,13 @@ class AdversarialAutoencoder(Autoencoder):
 
     # --- training ------------------------------------------------------------------------
     def compile(self, optimizer="adam", **kwargs):
+        if keras.backend.backend() != "tensorflow":
+            raise RuntimeError(
+                "AdversarialAutoencoder trains on the TensorFlow backend only (its train_step "
+                "alternates three optimizers with tf.GradientTape); this Keras runs on "
+                f"{keras.backend.backend()!r}. Set the environment variable "
+                "KERAS_BACKEND=tensorflow before importing keras to train it; building, saving, "
+                "loading and predicting work on every backend.")
         super().compile(optimizer=optimizer, **kwargs)
         lr = float(ops.convert_to_numpy(self.optimizer.learning_rate))
         # Separate optimizers: Adam's moment estimates must not mix the three objectives.
@@ -126,6 +134,8 @@ class AdversarialAutoencoder(Autoencoder):
 
     def compile_from_config(self, config):
         # load_model: rebuild the three optimizers, so a loaded model can train on at once
+        if keras.backend.backend() != "tensorflow":
+            return  # loads for inference; compile() explains why it cannot train here
         optimizer = keras.saving.deserialize_keras_object(config.get("optimizer", "adam"))
         self.compile(optimizer=optimizer)
 
@@ -145,8 +155,6 @@ class AdversarialAutoencoder(Autoencoder):
         x = data[0] if isinstance(data, (tuple, list)) else data
         n = ops.shape(x)[0]
         ae_vars = self.encoder.trainable_variables + self.decoder.trainable_variables
-        from ..training import scale_for_replicas
-
         with tf.GradientTape() as tape:
             recon = self._recon_loss(x, self(x, training=True))
             # under a tf.distribute strategy the replicas' gradients are summed; the built-in
@@ -161,7 +169,8 @@ class AdversarialAutoencoder(Autoencoder):
         with tf.GradientTape() as tape:
             d_real = self.discriminator(real, training=True)
             d_fake = self.discriminator(codes, training=True)
-            d_loss = 0.5 * (bce(ops.ones_like(d_real), d_real) + bce(ops.zeros_like(d_fake), d_fake))
+            d_loss = 0.5 * (bce(ops.ones_like(d_real), d_real)
+                            + bce(ops.zeros_like(d_fake), d_fake))
         self.disc_optimizer.apply(tape.gradient(d_loss, d_vars), d_vars)
 
         e_vars = self.encoder.trainable_variables
@@ -211,8 +220,7 @@ def adversarial_autoencoder(input_dim, code_size: int, hidden=(256,), *, prior: 
         h = layers.Dense(units, activation=act, name=f"disc_{i}")(h)
     logit = layers.Dense(1, name="logit")(h)
     disc = keras.Model(z_in, logit, name="discriminator")
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    v.string("name", name)
     return AdversarialAutoencoder(base.encoder, base.decoder, disc, prior=prior,
                                   prior_scale=prior_scale, adversarial_weight=adversarial_weight,
                                   reconstruction_loss=reconstruction_loss, seed=seed, name=name)

@@ -29,10 +29,7 @@ def builder(*, example: dict, input_shape: tuple):
 
 
 def check_activation(name, value):
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be an activation name (one of {sorted(ACTIVATIONS)}), "
-                        f"got {value!r}")
-    return v.choice(name, value, ACTIVATIONS)
+    return v.option(name, value, ACTIVATIONS)
 
 
 def check_image_shape(image_shape, n_halvings: int = 0) -> tuple:

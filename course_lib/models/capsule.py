@@ -116,8 +116,7 @@ def capsule_autoencoder(image_shape=(28, 28), num_capsules: int = 10, capsule_di
                          f"filters={filters}")
     routings = v.positive_int("routings", routings)
     hidden = v.positive_int("hidden", hidden)
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    v.string("name", name)
     channels = max(filters, primary_dim)
 
     x_in = keras.Input(shape, name="image")

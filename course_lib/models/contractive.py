@@ -13,6 +13,7 @@ import numpy as np
 from keras import ops
 
 from .. import _validate as v
+from ..distribute import scale_for_replicas
 from .base import Autoencoder, builder
 from .dense import dense_autoencoder
 
@@ -29,8 +30,9 @@ class ContractiveAutoencoder(Autoencoder):
     def __init__(self, encoder, decoder, *, contractive_weight: float = 0.1, **kwargs):
         super().__init__(encoder, decoder, **kwargs)
         self.contractive_weight = v.number("contractive_weight", contractive_weight, low=0.0)
-        code = encoder.get_layer("code") if "code" in [l.name for l in encoder.layers] else None
-        dense_layers = [l for l in encoder.layers if isinstance(l, keras.layers.Dense)]
+        names = [layer.name for layer in encoder.layers]
+        code = encoder.get_layer("code") if "code" in names else None
+        dense_layers = [la for la in encoder.layers if isinstance(la, keras.layers.Dense)]
         if (code is None or dense_layers != [code]
                 or keras.activations.serialize(code.activation) != "sigmoid"):
             raise ValueError("encoder must be a single sigmoid Dense layer named 'code' (the "
@@ -52,8 +54,6 @@ class ContractiveAutoencoder(Autoencoder):
         self.penalty_tracker.update_state(penalty)
         if not self.contractive_weight:
             return loss
-        from ..training import scale_for_replicas
-
         return loss + scale_for_replicas(self.contractive_weight * penalty)
 
     @property
@@ -95,25 +95,49 @@ def _encoder(encoder):
 
 def jacobian_norm(encoder, x, *, batch_size: int = 256, per_example: bool = False):
     """Frobenius norm ||d code / d x||_F of ``encoder`` (or an Autoencoder's encoder) at each row
-    of ``x``, by automatic differentiation (``tf.GradientTape.batch_jacobian``). Returns the mean
-    over examples, or one norm per example with ``per_example=True``."""
-    import tensorflow as tf
-
+    of ``x``, by automatic differentiation (``tf.GradientTape.batch_jacobian`` on TensorFlow,
+    ``jax.jacrev`` on JAX). Returns the mean over examples, or one norm per example with
+    ``per_example=True``."""
     encoder = _encoder(encoder)
     x = v.array("x", x, min_ndim=2)
     batch_size = v.positive_int("batch_size", batch_size)
-    if not isinstance(per_example, bool):
-        raise TypeError(f"per_example must be True or False, got {per_example!r}")
-    norms = []
-    for i in range(0, len(x), batch_size):
-        xb = tf.convert_to_tensor(x[i:i + batch_size])
-        with tf.GradientTape() as tape:
-            tape.watch(xb)
-            z = tf.reshape(encoder(xb, training=False), (len(xb), -1))
-        jac = tape.batch_jacobian(z, xb)  # (n, code, *input_shape)
-        norms.append(tf.sqrt(tf.reduce_sum(tf.reshape(tf.square(jac), (len(xb), -1)), axis=1)))
-    norms = np.concatenate([n.numpy() for n in norms])
+    v.boolean("per_example", per_example)
+    jacobians = {"tensorflow": _jacobian_sq_tf, "jax": _jacobian_sq_jax}
+    if keras.backend.backend() not in jacobians:
+        raise RuntimeError(f"jacobian_norm differentiates with TensorFlow or JAX, not "
+                           f"{keras.backend.backend()!r}; code_sensitivity measures the same "
+                           f"thing by finite differences on any backend")
+    squared = np.concatenate([jacobians[keras.backend.backend()](encoder, x[i:i + batch_size])
+                              for i in range(0, len(x), batch_size)])
+    norms = np.sqrt(squared)
     return norms if per_example else float(norms.mean())
+
+
+def _jacobian_sq_tf(encoder, xb):
+    """Squared Frobenius norm of the code's Jacobian at each row of ``xb`` (TensorFlow)."""
+    import tensorflow as tf
+
+    xb = tf.convert_to_tensor(xb)
+    with tf.GradientTape() as tape:
+        tape.watch(xb)
+        z = tf.reshape(encoder(xb, training=False), (len(xb), -1))
+    jac = tape.batch_jacobian(z, xb)  # (n, code, *input_shape)
+    return tf.reduce_sum(tf.reshape(tf.square(jac), (len(xb), -1)), axis=1).numpy()
+
+
+def _jacobian_sq_jax(encoder, xb):
+    """The same on JAX: ``jax.jacrev`` of the encoder's stateless call, one row at a time."""
+    import jax
+
+    trainable = [w.value for w in encoder.trainable_variables]
+    frozen = [w.value for w in encoder.non_trainable_variables]
+
+    def code(row):
+        z, _ = encoder.stateless_call(trainable, frozen, row[None], training=False)
+        return z.reshape(-1)
+
+    jac = jax.vmap(jax.jacrev(code))(jax.numpy.asarray(xb))  # (n, code, *input_shape)
+    return np.asarray((jac ** 2).reshape(len(xb), -1).sum(axis=1))
 
 
 def code_sensitivity(encoder, x, sigma: float = 0.05, *, seed: int = 0,
@@ -124,8 +148,7 @@ def code_sensitivity(encoder, x, sigma: float = 0.05, *, seed: int = 0,
     x = v.array("x", x, min_ndim=2)
     sigma = v.number("sigma", sigma, low=0.0, low_open=True)
     seed = v.positive_int("seed", seed, minimum=0)
-    if not isinstance(per_example, bool):
-        raise TypeError(f"per_example must be True or False, got {per_example!r}")
+    v.boolean("per_example", per_example)
     eps = (sigma * np.random.default_rng(seed).standard_normal(x.shape)).astype(np.float32)
     z0 = encoder.predict(x, batch_size=256, verbose=0).reshape(len(x), -1)
     z1 = encoder.predict(x + eps, batch_size=256, verbose=0).reshape(len(x), -1)

@@ -38,7 +38,7 @@ def conv_autoencoder(image_shape=(28, 28), filters=(16, 32), code_size=None, *,
     if code_size is not None:
         code_size = v.positive_int("code_size", code_size)
     kernel_size = v.positive_int("kernel_size", kernel_size, maximum=7)
-    v.choice("upsampling", upsampling, UPSAMPLING)
+    v.option("upsampling", upsampling, UPSAMPLING)
     act = check_activation("activation", activation)
     out_act = check_activation("output_activation", output_activation)
     channels = shape[2] if len(shape) == 3 else 1

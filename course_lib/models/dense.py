@@ -43,8 +43,7 @@ def dense_autoencoder(input_dim, code_size: int, hidden=(), *,
     act = check_activation("activation", activation)
     code_act = check_activation("code_activation", code_activation)
     out_act = check_activation("output_activation", output_activation)
-    if not isinstance(use_bias, bool):
-        raise TypeError(f"use_bias must be True or False, got {use_bias!r}")
+    v.boolean("use_bias", use_bias)
     dropout = v.number("dropout", dropout, low=0.0, high=1.0, high_open=True)
     weight_decay = v.number("weight_decay", weight_decay, low=0.0)
     bias_decay = v.number("bias_decay", bias_decay, low=0.0)
@@ -56,8 +55,7 @@ def dense_autoencoder(input_dim, code_size: int, hidden=(), *,
     except ValueError:
         raise ValueError(f"kernel_initializer {kernel_initializer!r} is not a Keras initializer "
                          f"name (e.g. 'glorot_uniform', 'he_normal', 'zeros')") from None
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    v.string("name", name)
 
     out_shape = shape if output_shape is None else _input_shape(output_shape, "output_shape")
     flat = int(np.prod(out_shape))
@@ -67,7 +65,8 @@ def dense_autoencoder(input_dim, code_size: int, hidden=(), *,
             units, activation=act_name, use_bias=use_bias, name=layer_name,
             kernel_initializer=kernel_initializer,
             kernel_regularizer=keras.regularizers.L2(weight_decay) if weight_decay else None,
-            bias_regularizer=keras.regularizers.L2(bias_decay) if (bias_decay and use_bias) else None)
+            bias_regularizer=(keras.regularizers.L2(bias_decay) if (bias_decay and use_bias)
+                              else None))
 
     x_in = keras.Input(shape, name="image" if len(shape) > 1 else "x")
     h = layers.Flatten(name="flatten")(x_in) if len(shape) > 1 else x_in

@@ -1,5 +1,6 @@
 """Autoencoders for series of shape (length, channels): a 1-D convolutional or recurrent one
-(GRU or LSTM) and one whose encoder is a self-attention block (``keras.layers.MultiHeadAttention``)."""
+(GRU or LSTM) and one whose encoder is a self-attention block
+(``keras.layers.MultiHeadAttention``)."""
 from __future__ import annotations
 
 import keras
@@ -17,9 +18,7 @@ SEQUENCE_KINDS = frozenset({"conv", *RECURRENT_CELLS})
 
 
 def _name(name):
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
-    return name
+    return v.string("name", name)
 
 
 @builder(example=dict(length=12, channels=1, code_size=3, units=4), input_shape=(12, 1))
@@ -37,9 +36,7 @@ def sequence_autoencoder(length: int, channels: int = 1, code_size: int = 8, *, 
     channels = v.positive_int("channels", channels)
     code_size = v.positive_int("code_size", code_size)
     units = v.positive_int("units", units)
-    if not isinstance(kind, str):
-        raise TypeError(f"kind must be one of {sorted(SEQUENCE_KINDS)}, got {kind!r}")
-    kind = v.choice("kind", kind, SEQUENCE_KINDS)
+    kind = v.option("kind", kind, SEQUENCE_KINDS)
     if kind == "conv" and length % 4:
         raise ValueError(f"kind='conv' needs a length that is a multiple of 4, got {length}")
     name = _name(name)
@@ -47,8 +44,10 @@ def sequence_autoencoder(length: int, channels: int = 1, code_size: int = 8, *, 
     x_in = keras.Input((length, channels), name="series")
     z_in = keras.Input((code_size,), name="code_in")
     if kind == "conv":
-        h = layers.Conv1D(units, 5, strides=2, padding="same", activation="relu", name="enc_conv_1")(x_in)
-        h = layers.Conv1D(units, 5, strides=2, padding="same", activation="relu", name="enc_conv_2")(h)
+        h = layers.Conv1D(units, 5, strides=2, padding="same", activation="relu",
+                          name="enc_conv_1")(x_in)
+        h = layers.Conv1D(units, 5, strides=2, padding="same", activation="relu",
+                          name="enc_conv_2")(h)
         code = layers.Dense(code_size, name="code")(layers.Flatten(name="flatten")(h))
         h = layers.Dense(length // 4 * units, activation="relu", name="dec_dense")(z_in)
         h = layers.Reshape((length // 4, units), name="unflatten")(h)
@@ -97,7 +96,8 @@ def attention_autoencoder(length: int, channels: int = 1, code_size: int = 8, *,
     d_model = v.positive_int("d_model", d_model)
     num_heads = v.positive_int("num_heads", num_heads)
     if d_model % num_heads:
-        raise ValueError(f"num_heads must divide d_model, got num_heads={num_heads}, d_model={d_model}")
+        raise ValueError(f"num_heads must divide d_model, got num_heads={num_heads}, "
+                         f"d_model={d_model}")
     hidden = v.positive_int("hidden", hidden)
     name = _name(name)
 

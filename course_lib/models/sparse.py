@@ -84,12 +84,11 @@ def sparse_autoencoder(input_dim, code_size: int, hidden=(), *, sparsity: str = 
     """``dense_autoencoder`` with a sparsity mechanism on the code (see the module docstring).
 
     sparsity: 'l1' | 'kl' | 'topk'. weight: the penalty factor for 'l1' (L1 per
-    example, summed over units; default 1e-4) or 'kl' (default 0.05); not used by 'topk'. target: rho for 'kl'.
+    example, summed over units; default 1e-4) or 'kl' (default 0.05); not used by 'topk'.
+    target: rho for 'kl'.
     k: active units per code for 'topk' (1 <= k <= code_size).
     """
-    if not isinstance(sparsity, str):
-        raise TypeError(f"sparsity must be one of {sorted(SPARSITY_KINDS)}, got {sparsity!r}")
-    v.choice("sparsity", sparsity, SPARSITY_KINDS)
+    v.option("sparsity", sparsity, SPARSITY_KINDS)
     code_size = v.positive_int("code_size", code_size)
     if weight is not None and sparsity == "topk":
         raise ValueError("weight is not used with sparsity='topk' (k sets the sparsity); "

@@ -4,7 +4,7 @@ Tied weights: the decoder layer that mirrors encoder layer W uses W's transpose 
 its bias, so a tied model has about half the parameters of the untied one (Hinton &
 Salakhutdinov, 2006; Vincent et al., 2010). ``TiedAutoencoder.levels`` pairs each encoder layer
 with its mirror, which is what greedy layer-wise pretraining trains one pair at a time
-(``training.pretrain_layerwise``).
+(``pretrain_layerwise``, here with the model it trains).
 """
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import keras
 from keras import layers, ops
 
 from .. import _validate as v
+from .. import training
 from .base import Autoencoder, builder, check_activation
 from .dense import dense_autoencoder
 
-__all__ = ["DenseTranspose", "TiedAutoencoder", "tied_autoencoder", "classifier_head"]
+__all__ = ["DenseTranspose", "TiedAutoencoder", "tied_autoencoder", "pretrain_layerwise",
+           "classifier_head"]
 
 
 @keras.saving.register_keras_serializable(package="course_lib")
@@ -33,7 +35,7 @@ class DenseTranspose(layers.Layer):
         self.activation = keras.activations.get(self.activation_name)
         self._kernel_of = None
 
-    def tie(self, dense: layers.Dense) -> "DenseTranspose":
+    def tie(self, dense: layers.Dense) -> DenseTranspose:
         if not isinstance(dense, layers.Dense):
             raise TypeError(f"dense must be a keras.layers.Dense, got {type(dense).__name__}")
         # A function, not an attribute holding the layer: Keras would otherwise track the Dense
@@ -68,7 +70,7 @@ class TiedAutoencoder(Autoencoder):
             raise TypeError(f"encoder must be a keras.Model, got {type(encoder).__name__}")
         act = check_activation("activation", activation)
         out_act = check_activation("output_activation", output_activation)
-        dense = [l for l in encoder.layers if isinstance(l, layers.Dense)]
+        dense = [la for la in encoder.layers if isinstance(la, layers.Dense)]
         if not dense:
             raise ValueError("encoder must contain Dense layers to tie a decoder to")
         z_in = keras.Input((dense[-1].units,), name="code_in")
@@ -108,6 +110,38 @@ def tied_autoencoder(input_dim, code_size: int, hidden=(), *, activation: str = 
                            output_activation=output_activation, name=name)
 
 
+def pretrain_layerwise(model, x, *, epochs: int = 3, batch_size: int = 256,
+                       learning_rate: float = 2e-3, seed=0, progress: bool = True) -> list:
+    """Greedy layer-wise pretraining of a stacked tied autoencoder (``TiedAutoencoder``).
+
+    Level 1 is trained as a one-hidden-layer autoencoder on ``x``; level 2 on level 1's codes,
+    and so on, each pair (encoder layer, its tied mirror) trained alone while the levels below
+    stay fixed. The layers are the model's own, so afterwards the whole stack starts from
+    these weights (fine-tune it with ``training.fit``). Returns one History per level.
+    """
+    if not isinstance(model, TiedAutoencoder):
+        raise TypeError(f"model must be a course_lib TiedAutoencoder (models.tied_autoencoder), "
+                        f"got {type(model).__name__}")
+    x = v.array("x", x, min_ndim=2)
+    epochs = v.positive_int("epochs", epochs)
+    batch_size = v.positive_int("batch_size", batch_size)
+    v.boolean("progress", progress)
+    inputs = x.reshape(len(x), -1)
+    histories = []
+    for i, (enc, mirror) in enumerate(model.levels, 1):
+        z_in = keras.Input((inputs.shape[1],), name=f"level_{i}_in")
+        shallow = keras.Model(z_in, mirror(enc(z_in)), name=f"level_{i}")
+        # MSE at every level: above the first, the targets are unbounded codes, not pixels
+        if progress:
+            print(f"level {i}: {inputs.shape[1]} -> {enc.units} -> {inputs.shape[1]}")
+        histories.append(training.fit(shallow, inputs, loss="mse", epochs=epochs,
+                                      batch_size=batch_size, learning_rate=learning_rate,
+                                      seed=seed, progress=progress))
+        inputs = keras.Sequential([keras.Input((inputs.shape[1],)), enc]).predict(
+            inputs, batch_size=batch_size, verbose=0)
+    return histories
+
+
 def classifier_head(encoder, n_classes: int, *, freeze: bool = False,
                     name: str = "classifier") -> keras.Model:
     """encoder -> softmax over ``n_classes``. The encoder's layers are shared, not copied: clone
@@ -119,8 +153,7 @@ def classifier_head(encoder, n_classes: int, *, freeze: bool = False,
         raise TypeError(f"encoder must be a keras.Model or a course_lib Autoencoder, "
                         f"got {type(encoder).__name__}")
     n_classes = v.positive_int("n_classes", n_classes, minimum=2)
-    if not isinstance(freeze, bool):
-        raise TypeError(f"freeze must be True or False, got {freeze!r}")
+    v.boolean("freeze", freeze)
     encoder.trainable = not freeze
     x_in = keras.Input(tuple(encoder.input.shape[1:]), name="x")
     out = layers.Dense(n_classes, activation="softmax", name="class_probabilities")(

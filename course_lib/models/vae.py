@@ -13,6 +13,11 @@ The loss, per image and in nats, is
 
 In inference (``model(x)``, ``reconstruct``, ``encode``) nothing is sampled: the code is mu, so
 outputs are deterministic and a saved model reloads to identical numbers.
+
+Training uses Keras' own ``train_step`` on every backend: ``call(x, training=True)`` samples a
+code and returns ``(reconstruction, mu, log_var)``, and ``compute_loss`` turns them into the loss
+above, updating the ``reconstruction`` and ``kl`` trackers on the way (no backend-specific
+gradient code, so the same model trains under TensorFlow and JAX).
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ import numpy as np
 from keras import layers, ops
 
 from .. import _validate as v
+from ..distribute import scale_for_replicas
 from .base import Autoencoder, builder, check_activation, check_image_shape
 from .dense import _input_shape
 
@@ -60,8 +66,9 @@ def kl_terms(mu, log_var):
 @keras.saving.register_keras_serializable(package="course_lib")
 class VAE(Autoencoder):
     """Autoencoder whose encoder outputs ``[mu, log_var]`` (two tensors of shape (n, latent)) and
-    whose ``train_step`` minimizes reconstruction (BCE summed over pixels) + beta * KL, both in
-    nats per image and tracked separately as the metrics ``reconstruction`` and ``kl``.
+    whose ``compute_loss`` minimizes reconstruction (BCE summed over pixels) + beta * KL, both in
+    nats per image and tracked separately as the metrics ``reconstruction`` and ``kl`` (the
+    metric ``loss`` is their weighted sum).
 
     ``encode`` returns mu; ``model(x)`` / ``reconstruct`` decode mu (deterministic);
     ``posterior`` returns (mu, log_var); ``sample`` decodes draws from the prior N(0, I).
@@ -85,7 +92,7 @@ class VAE(Autoencoder):
         self.beta = v.number("beta", beta, low=0.0)
         self.seed = v.positive_int("seed", seed, minimum=0)
         self.sampling = Sampling(seed=self.seed, name="sampling")
-        self.trackers = {k: keras.metrics.Mean(name=k) for k in ("loss", "reconstruction", "kl")}
+        self.trackers = {k: keras.metrics.Mean(name=k) for k in ("reconstruction", "kl")}
 
     # --- the model -----------------------------------------------------------------------
     @property
@@ -95,9 +102,12 @@ class VAE(Autoencoder):
     latent_dim = code_size
 
     def call(self, inputs, training=False):
+        """The reconstruction of ``inputs`` from mu. While training, a code is sampled instead
+        and ``(reconstruction, mu, log_var)`` is returned: ``compute_loss`` needs all three."""
         mu, log_var = self.encoder(inputs, training=training)
-        z = self.sampling([mu, log_var]) if training else mu
-        return self.decoder(z, training=training)
+        if not training:
+            return self.decoder(mu, training=False)
+        return self.decoder(self.sampling([mu, log_var]), training=True), mu, log_var
 
     def compile(self, optimizer="adam", loss=None, **kwargs):
         if loss is not None:
@@ -121,6 +131,10 @@ class VAE(Autoencoder):
         code (the ELBO's one-sample estimate)."""
         mu, log_var = self.encoder(x, training=training)
         x_hat = self.decoder(self.sampling([mu, log_var]), training=training)
+        return self._terms(x, x_hat, mu, log_var)
+
+    @staticmethod
+    def _terms(x, x_hat, mu, log_var):
         n = ops.shape(x)[0]
         x_flat = ops.reshape(ops.cast(x, x_hat.dtype), (n, -1))
         bce = ops.binary_crossentropy(x_flat, ops.reshape(x_hat, (n, -1)))
@@ -128,36 +142,24 @@ class VAE(Autoencoder):
         kl = ops.mean(ops.sum(kl_terms(mu, log_var), axis=-1))
         return reconstruction, kl
 
-    def _update(self, reconstruction, kl, loss):
-        for key, value in (("loss", loss), ("reconstruction", reconstruction), ("kl", kl)):
-            self.trackers[key].update_state(value)
-        return {k: t.result() for k, t in self.trackers.items()}
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """reconstruction + beta * KL (+ any layer losses while training), tracking both terms.
 
-    def train_step(self, data):
-        import tensorflow as tf  # train_step runs on the TensorFlow backend (GradientTape)
-
-        from ..training import scale_for_replicas
-
-        x = data[0] if isinstance(data, (tuple, list)) else data
-        with tf.GradientTape() as tape:
-            reconstruction, kl = self.loss_terms(x, training=True)
-            loss = reconstruction + self.beta * kl
-            if self.losses:  # weight decay or other layer losses, if a subclass adds them
-                loss = loss + ops.sum(ops.stack(self.losses))
-            # a hand-made batch mean: under tf.distribute the replicas' gradients are summed
-            scaled = scale_for_replicas(loss)
-        variables = self.trainable_variables
-        self.optimizer.apply(tape.gradient(scaled, variables), variables)
-        return self._update(reconstruction, kl, loss)
-
-    def test_step(self, data):
-        x = data[0] if isinstance(data, (tuple, list)) else data
-        reconstruction, kl = self.loss_terms(x, training=False)
-        return self._update(reconstruction, kl, reconstruction + self.beta * kl)
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
+        Keras' ``train_step`` passes the ``(reconstruction, mu, log_var)`` that ``call`` returns
+        while training; ``test_step`` passes the deterministic reconstruction, so validation
+        draws its own sampled code (the same one-sample ELBO estimate as in training)."""
+        if isinstance(y_pred, (tuple, list)):
+            reconstruction, kl = self._terms(x, *y_pred)
+        else:
+            reconstruction, kl = self.loss_terms(x, training=False)
+        loss = reconstruction + self.beta * kl
+        if training and self.losses:  # weight decay or other layer losses, if any were added
+            loss = loss + ops.sum(ops.stack(self.losses))
+        self.trackers["reconstruction"].update_state(reconstruction)
+        self.trackers["kl"].update_state(kl)
+        # a hand-made batch mean: under tf.distribute the replicas' gradients are summed (Keras
+        # un-scales the value it reports as the metric 'loss')
+        return scale_for_replicas(loss)
 
     # --- NumPy conveniences --------------------------------------------------------------
     def encode(self, x, batch_size: int = 256) -> np.ndarray:
@@ -208,11 +210,6 @@ class VAE(Autoencoder):
         return {**super().get_config(), "beta": self.beta, "seed": self.seed}
 
 
-def _check_name(name):
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
-
-
 def _heads(h, latent_dim):
     mu = layers.Dense(latent_dim, name="z_mean")(h)
     # start log sigma^2 near 0 (sigma = 1) rather than random, so early samples are not wild
@@ -225,7 +222,7 @@ def _shared_args(latent_dim, hidden, activation, name, beta):
     latent_dim = v.positive_int("latent_dim", latent_dim)
     hidden = v.int_tuple("hidden", hidden)
     act = check_activation("activation", activation)
-    _check_name(name)
+    v.string("name", name)
     v.number("beta", beta, low=0.0)
     return latent_dim, hidden, act
 
