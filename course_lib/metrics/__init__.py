@@ -6,6 +6,7 @@
     detection        ROC-AUC, PR-AUC, precision/recall/F1, event recall
     distances        MMD, Fréchet distance
     representations  k-NN accuracy, cluster purity, sparsity, principal angles
+    codebooks        code usage, perplexity, dead codes, index bits (lesson 26)
 
 Every public name is importable from ``course_lib.metrics`` directly, and so are the PCA
 baselines of ``course_lib.baselines`` (``metrics.pca_reconstruction`` ...), which lessons
@@ -13,6 +14,8 @@ call alongside the metrics.
 """
 from . import detection, distances, image_quality, ranking, reconstruction, representations
 from ..baselines import pca_basis, pca_curve, pca_inpaint, pca_reconstruction
+from . import codebooks
+from .codebooks import *  # noqa: F401,F403
 from .detection import *  # noqa: F401,F403
 from .distances import *  # noqa: F401,F403
 from .image_quality import *  # noqa: F401,F403
@@ -24,4 +27,5 @@ __all__ = [
     *reconstruction.__all__, *image_quality.__all__, *ranking.__all__, *detection.__all__,
     *distances.__all__, *representations.__all__,
     "pca_basis", "pca_curve", "pca_inpaint", "pca_reconstruction",
+    *codebooks.__all__,
 ]

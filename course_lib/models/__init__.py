@@ -15,6 +15,7 @@ from .sequence import (PositionEmbedding, attention_autoencoder, attention_score
 from .stacked import DenseTranspose, TiedAutoencoder, classifier_head, tied_autoencoder
 from .sparse import SPARSITY_KINDS, KLSparsity, TopK, sparse_autoencoder
 from .vae import VAE, Sampling, conv_vae, vae
+from .vq import DeadCodeReset, VectorQuantizer, VQVAE, vq_vae
 
 # Public functions of this package that are not model builders (every other function in
 # __all__ must be registered with @builder; tests/test_package.py enforces it).
@@ -39,4 +40,6 @@ __all__ = [
     "capsule_autoencoder", "squash", "dynamic_routing", "Squash", "CapsuleLayer",
     # variational
     "VAE", "Sampling", "vae", "conv_vae",
+    # vector-quantized
+    "VectorQuantizer", "VQVAE", "DeadCodeReset", "vq_vae",
 ]
