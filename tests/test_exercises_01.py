@@ -54,7 +54,7 @@ def test_training_by_hand(setup):
         with pytest.raises(checks.CheckFailed, match="Hint"):
             run_check(LESSON, TRAIN, {"trained_params": wrong, **ns})
     trained = dict(params)
-    for _ in range(300):
+    for _ in range(500):
         g = mae_gradients(trained, X)
         trained = {k: trained[k] - 3.0 * g[k] for k in KEYS}
     assert "PASS" in run_check(LESSON, TRAIN, {"trained_params": trained, **ns})

@@ -218,9 +218,6 @@ class VQVAE(Autoencoder):
             self.quantizer.codebook.assign(book)
         return int(len(dead))
 
-    def get_config(self):
-        return super().get_config()
-
 
 class DeadCodeReset(keras.callbacks.Callback):
     """Between epochs, re-seed the dead codes of a ``VQVAE`` from random encoder outputs of
