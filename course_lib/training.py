@@ -9,7 +9,7 @@ import keras
 import numpy as np
 
 from . import _validate as v
-from .distribute import scale_for_replicas
+from .distribute import scale_for_replicas, steps_per_execution
 
 # scale_for_replicas lives in the leaf module ``distribute`` (models use it too); it is
 # re-exported here because lessons import it as ``training.scale_for_replicas``.
@@ -306,7 +306,7 @@ def _compile_for_fit(model, loss, optimizer, learning_rate, steps):
             raise ValueError(f"loss=None keeps a model's own loss, but {type(model).__name__} "
                              f"{model.name!r} has none: pass loss='mse', 'mae' or 'bce'")
         model.compile(optimizer=_optimizer(optimizer, learning_rate, steps, own_loss=True),
-                      steps_per_execution=STEPS_PER_EXECUTION)
+                      steps_per_execution=steps_per_execution(model, STEPS_PER_EXECUTION))
         return
     loss = _loss(loss)
     if current is None or (isinstance(optimizer, keras.optimizers.Optimizer)
@@ -328,7 +328,7 @@ def _compile_for_fit(model, loss, optimizer, learning_rate, steps):
                 raise ValueError(f"learning_rate cannot be changed: {model.name!r}'s optimizer "
                                  f"follows its own learning-rate schedule; pass a new "
                                  f"optimizer instead") from None
-    model.compile(optimizer=opt, loss=loss, steps_per_execution=STEPS_PER_EXECUTION)
+    model.compile(optimizer=opt, loss=loss, steps_per_execution=steps_per_execution(model, STEPS_PER_EXECUTION))
 
 
 def fit(model: keras.Model, x, y=None, *, validation=None, loss="mse", optimizer=None,
@@ -515,6 +515,6 @@ def fit_classifier(model: keras.Model, x, y, *, validation=None, epochs: int = 3
         val = (xv, v.labels("validation[1]", validation[1], len(xv)))
     model.compile(optimizer=_optimizer("adam", learning_rate),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=STEPS_PER_EXECUTION)
+                  steps_per_execution=steps_per_execution(model, STEPS_PER_EXECUTION))
     return _fit_batches(model, x, y, val, epochs=epochs, batch_size=batch_size,
                         seed=seed, callbacks=[_Progress(epochs)] if progress else [])

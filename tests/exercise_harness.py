@@ -16,11 +16,12 @@ MARK = "NBVAL_CHECK_OUTPUT"
 
 def check_cell(lesson: str, name: str) -> str:
     """Source of the checkpoint cell in lessons/<lesson>.ipynb that judges exercise ``name``
-    (the cell calling ``checks.judge``/``checks.exercise`` with that name in quotes)."""
+    (the cell calling ``checks.judge``/``checks.exercise`` with that name in quotes, alone or
+    before a colon: "Exercise 3: share of dead latents")."""
     nb = nbformat.read(ROOT / "lessons" / f"{lesson}.ipynb", as_version=4)
     found = [c.source for c in nb.cells if c.cell_type == "code" and MARK in c.source
              and ("checks.judge(" in c.source or "checks.exercise(" in c.source)
-             and (f'"{name}"' in c.source or f"'{name}'" in c.source)]
+             and any(f"{q}{name}{end}" in c.source for q in "'\"" for end in (q, ":"))]
     if len(found) != 1:
         raise LookupError(f"{lesson}: expected one check cell for {name!r}, found {len(found)}")
     return found[0]
