@@ -328,7 +328,8 @@ def _compile_for_fit(model, loss, optimizer, learning_rate, steps):
                 raise ValueError(f"learning_rate cannot be changed: {model.name!r}'s optimizer "
                                  f"follows its own learning-rate schedule; pass a new "
                                  f"optimizer instead") from None
-    model.compile(optimizer=opt, loss=loss, steps_per_execution=steps_per_execution(model, STEPS_PER_EXECUTION))
+    model.compile(optimizer=opt, loss=loss,
+                  steps_per_execution=steps_per_execution(model, STEPS_PER_EXECUTION))
 
 
 def fit(model: keras.Model, x, y=None, *, validation=None, loss="mse", optimizer=None,

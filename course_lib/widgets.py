@@ -528,3 +528,54 @@ def depth_width_explorer(x_train, x_test, shapes=((32,), (128,), (512,), (256, 6
 
 
 __all__ += ["depth_width_explorer"]
+
+
+def mask_ratio_explorer(model, x, ratios=(0.25, 0.5, 0.75), *,
+                        n_images: int = 6, seed: int = 0):
+    """A slider over ``ratios``: for each, ``n_images`` images of ``x`` with their hidden
+    patches grayed out, the model's filled-in reconstruction and the originals, titled with
+    the masked-patch MSE over all of ``x``. Everything is computed once, up front, so sliding
+    is instant (``explorer.compute(mask_ratio=r)`` returns the cached result). Lesson 25."""
+    from . import plots
+    from .models.mae import MaskedAutoencoder, num_masked, patch_mask_to_pixels
+
+    if not isinstance(model, MaskedAutoencoder):
+        raise TypeError(f"model must be a MaskedAutoencoder, got {type(model).__name__}")
+    x = model._images(x)
+    ratios = tuple(ratios) if isinstance(ratios, (tuple, list)) else ratios
+    if not isinstance(ratios, tuple) or not ratios:
+        raise TypeError(f"ratios must be a non-empty tuple of mask ratios, got {ratios!r}")
+    for r in ratios:
+        num_masked(model.num_patches, r)
+    v.distinct("ratios", ratios)
+    n_images = v.positive_int("n_images", n_images, maximum=len(x))
+    shape = model.image_shape
+    shown_shape = shape[:2] if len(shape) == 3 and shape[2] == 1 else shape
+    cache = {}
+    for r in ratios:
+        mask = model.random_mask(len(x), r, seed=seed)
+        filled, _ = model.reconstruct(x[:n_images], mask=mask[:n_images])
+        pixels = patch_mask_to_pixels(mask[:n_images], model.patch_size, model.image_shape)
+        shown = np.where(pixels.reshape(filled.shape), 0.5, x[:n_images])
+        cache[r] = {"mask_ratio": r, "mse": model.masked_mse(x, mask=mask), "masked": shown,
+                    "reconstruction": filled, "original": x[:n_images]}
+
+    def compute(mask_ratio):
+        if mask_ratio not in cache:
+            raise ValueError(f"mask_ratio must be one of {sorted(cache)}, got {mask_ratio!r}")
+        return cache[mask_ratio]
+
+    def render(r):
+        return plots.image_row_grid({"hidden = gray": r["masked"], "MAE fill": r["reconstruction"],
+                                     "original": r["original"]}, n=n_images,
+                                    image_shape=shown_shape,
+                                    title=f"mask ratio {r['mask_ratio']}: masked-patch MSE "
+                                          f"{r['mse']:.4f}")
+
+    slider = W.SelectionSlider(options=list(ratios), value=ratios[-1],
+                               description="mask ratio", continuous_update=False)
+    return Explorer(compute, render, {"mask_ratio": slider},
+                    title="Hide more patches: what can the MAE still fill in?")
+
+
+__all__ += ["mask_ratio_explorer"]

@@ -60,6 +60,8 @@ def test_training_by_hand(setup):
     assert "PASS" in run_check(LESSON, TRAIN, {"trained_params": trained, **ns})
 
 
+# differentiates the lesson's formula with tf.GradientTape, as the lesson does
+@pytest.mark.tensorflow_only
 def test_mse_gradient_against_keras(setup):
     import keras
     import tensorflow as tf

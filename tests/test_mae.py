@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_lib import metrics, models, training
+from course_lib import metrics, models, training, widgets
 from course_lib.models import mae
 
 
@@ -226,7 +226,7 @@ def test_methods_reject_bad_arguments(model, images):
 # --- the explorer ----------------------------------------------------------------------------
 def test_mask_ratio_explorer_caches_each_ratio(model, images):
     pytest.importorskip("ipywidgets")
-    e = mae.mask_ratio_explorer(model, images, ratios=(0.25, 0.75), n_images=3, seed=1)
+    e = widgets.mask_ratio_explorer(model, images, ratios=(0.25, 0.75), n_images=3, seed=1)
     r = e.compute(mask_ratio=0.25)
     assert r["masked"].shape == (3, 12, 12) and r["mse"] == pytest.approx(
         model.masked_mse(images, mask_ratio=0.25, seed=1), rel=1e-6)
@@ -235,7 +235,7 @@ def test_mask_ratio_explorer_caches_each_ratio(model, images):
     with pytest.raises(ValueError, match="mask_ratio must be one of"):
         e.compute(mask_ratio=0.5)
     with pytest.raises(TypeError, match="MaskedAutoencoder"):
-        mae.mask_ratio_explorer(models.dense_autoencoder(4, 2), images)
+        widgets.mask_ratio_explorer(models.dense_autoencoder(4, 2), images)
 
 
 # --- the linear probe ------------------------------------------------------------------------

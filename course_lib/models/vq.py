@@ -115,8 +115,8 @@ class VQVAE(Autoencoder):
                             f"{type(quantizer).__name__}")
         out = tuple(encoder.outputs[0].shape) if encoder.built and encoder.outputs else None
         if out is None or len(out) < 3 or out[-1] != quantizer.code_dim:
-            raise ValueError(f"encoder must output a grid (None, ..., code_dim={quantizer.code_dim})"
-                             f" of code vectors, got {out}")
+            raise ValueError(f"encoder must output a grid (None, ..., "
+                             f"code_dim={quantizer.code_dim}) of code vectors, got {out}")
         try:
             d_in = tuple(decoder.inputs[0].shape)
         except (AttributeError, IndexError, TypeError, ValueError):
